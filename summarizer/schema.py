@@ -1,0 +1,211 @@
+"""The structured summary of a government work report: the contract for every engine.
+
+Every engine (rules, llm) returns a :class:`ReportSummary`; the verifier, the renderers,
+the UI, batch and evaluation code read only this model.  Offsets in :class:`Evidence` are
+character offsets into the *original* source text (as decoded, before normalisation), so
+a span can always be shown highlighted in the document the user gave.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Level",
+    "ReportKind",
+    "NumberKind",
+    "TargetKind",
+    "Evidence",
+    "Quantity",
+    "ReportMeta",
+    "Figure",
+    "ReviewArea",
+    "Problem",
+    "Target",
+    "TaskItem",
+    "TaskArea",
+    "Warning",
+    "NumberCheck",
+    "QuoteCheck",
+    "Verification",
+    "Usage",
+    "EngineInfo",
+    "ReportSummary",
+    "json_schema",
+]
+
+SCHEMA_VERSION = "1"
+
+Level = Literal["national", "province", "city", "district", "county"]
+ReportKind = Literal["full", "digest", "partial"]
+# percent: 5.5%; points: 0.5个百分点; quantity: anything with another unit or none.
+NumberKind = Literal["percent", "points", "quantity"]
+TargetKind = Literal["growth", "level", "ratio", "range", "qualitative"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Model):
+    """Where an item comes from: a span of the original text and the text it quotes."""
+
+    start: int = Field(ge=0, description="offset of the first character in the original text")
+    end: int = Field(ge=0, description="offset one past the last character")
+    quote: str = Field(description="the quoted source text, line breaks removed")
+
+
+class Quantity(_Model):
+    """One number as written in the text, with its unit and scale resolved."""
+
+    raw: str = Field(description="the number as written, e.g. '2.186万亿元' or '5.5个百分点'")
+    value: float = Field(description="the number with its magnitude applied: 21860亿 -> 2.186e12")
+    unit: str = Field(default="", description="unit after the magnitude: '%', '个百分点', '元', '人'...")
+    magnitude: str = Field(default="", description="'万', '亿', '万亿' or ''")
+    kind: NumberKind = "quantity"
+    qualifier: str | None = Field(
+        default=None, description="左右, 以上, 以内, 以下, 不低于, 超过, 约, 近, 力争..."
+    )
+    start: int | None = Field(default=None, description="offset in the text it was read from")
+    end: int | None = None
+
+
+class ReportMeta(_Model):
+    region: str | None = None
+    level: Level | None = None
+    year: int | None = Field(default=None, description="the year the report plans for")
+    review_year: int | None = Field(default=None, description="the year the review looks back on")
+    title: str | None = None
+    speaker: str | None = None
+    date: str | None = None
+    kind: ReportKind = "full"
+    source_name: str | None = None
+    chars: int = 0
+
+
+class Figure(_Model):
+    """A headline figure or a quantified goal: an indicator and one value phrase."""
+
+    indicator: str
+    value: str = Field(description="the verbatim value phrase, e.g. '增长4.7%' or '21860亿元'")
+    quantity: Quantity | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class ReviewArea(_Model):
+    title: str
+    highlights: list[str] = Field(default_factory=list)
+    figures: list[Figure] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Problem(_Model):
+    text: str
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Target(_Model):
+    """One main expected target (主要预期目标) for one indicator."""
+
+    indicator: str
+    target: str = Field(description="the verbatim target phrase, e.g. '增长5.5%左右'")
+    values: list[float] = Field(
+        default_factory=list, description="parsed value(s); two for a range such as 5%-5.5%"
+    )
+    unit: str = ""
+    qualifier: str | None = None
+    kind: TargetKind = "qualitative"
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class TaskItem(_Model):
+    text: str
+    goals: list[Figure] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class TaskArea(_Model):
+    title: str
+    items: list[TaskItem] = Field(default_factory=list)
+    evidence: list[Evidence] = Field(default_factory=list)
+
+
+class Warning(_Model):  # noqa: A001 - a domain noun, shadowing the builtin is intended here
+    code: str = Field(description="stable machine code, e.g. 'no_targets'")
+    message: str = Field(description="a sentence for the reader")
+
+
+class NumberCheck(_Model):
+    """The verdict on one number found in one field of a summary."""
+
+    path: str = Field(description="where in the summary, e.g. 'targets[0].target'")
+    raw: str
+    grounded: bool
+    reason: str = Field(description="why: 'found in evidence', 'not in source', ...")
+    source: Evidence | None = Field(default=None, description="where the source states it")
+
+
+class QuoteCheck(_Model):
+    path: str
+    found: bool
+
+
+class Verification(_Model):
+    numbers: list[NumberCheck] = Field(default_factory=list)
+    quotes: list[QuoteCheck] = Field(default_factory=list)
+    numbers_total: int = 0
+    numbers_grounded: int = 0
+    quotes_total: int = 0
+    quotes_found: int = 0
+
+    @property
+    def ungrounded(self) -> list[NumberCheck]:
+        return [check for check in self.numbers if not check.grounded]
+
+    @property
+    def ok(self) -> bool:
+        return self.numbers_grounded == self.numbers_total and self.quotes_found == self.quotes_total
+
+
+class Usage(_Model):
+    calls: int = 0
+    reasks: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    cost_usd: float | None = None
+    cached_calls: int = 0
+    seconds: float = 0.0
+    corrected_numbers: int = Field(default=0, description="numbers fixed by re-asking")
+
+
+class EngineInfo(_Model):
+    name: str
+    model: str | None = None
+    prompt_version: str | None = None
+    usage: Usage = Field(default_factory=Usage)
+
+
+class ReportSummary(_Model):
+    schema_version: str = SCHEMA_VERSION
+    meta: ReportMeta = Field(default_factory=ReportMeta)
+    headline_figures: list[Figure] = Field(default_factory=list)
+    review_areas: list[ReviewArea] = Field(default_factory=list)
+    problems: list[Problem] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    task_areas: list[TaskArea] = Field(default_factory=list)
+    warnings: list[Warning] = Field(default_factory=list)
+    verification: Verification | None = None
+    engine: EngineInfo = Field(default_factory=lambda: EngineInfo(name="rules"))
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """JSON with Chinese kept readable."""
+        return json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=indent)
+
+
+def json_schema() -> str:
+    """The JSON Schema of :class:`ReportSummary`, Chinese kept readable."""
+    return json.dumps(ReportSummary.model_json_schema(), ensure_ascii=False, indent=2)
