@@ -1,0 +1,25 @@
+"""What every subcommand shares: turning errors into one line and exit code 2."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
+
+import typer
+
+from summarizer.errors import SummarizerError
+
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def run_guarded(action: Callable[[], T]) -> T:
+    """Run an action; a SummarizerError becomes one line on stderr and exit code 2."""
+    try:
+        return action()
+    except SummarizerError as error:
+        fail(str(error))
