@@ -3,7 +3,8 @@
 The normalised text:
 - has full-width ASCII forms folded to half-width (１２％ -> 12%, （一） -> (一), ， -> ,),
   sub- and superscript digits made plain (PM₂.₅ -> PM2.5);
-- has white space inside lines removed, except between two Latin letters or digits;
+- has runs of white space inside lines cut to one space (a separator in digests: "创新活力更加迸发 浙江…"),
+  and removed beside punctuation and between a digit and a Chinese character;
 - has one paragraph per line: lines broken mid-sentence (PDF extraction, web copies) are
   joined again, blank lines dropped;
 - has page furniture (时间/来源/浏览次数 lines, 下载/打印/字号 controls) removed.
@@ -27,7 +28,7 @@ _FOLD.update({0x2070: 0x30, 0x00B9: 0x31, 0x00B2: 0x32, 0x00B3: 0x33})
 _FOLD.update({0x2070 + d: 0x30 + d for d in range(4, 10)})  # superscript digits
 _FOLD.update({0x2024: 0x2E, 0x2027: 0x2E, 0x2219: 0x2E, 0xFE52: 0x2E})  # dot leaders
 _FOLD.update({0x2212: 0x2D, 0x2010: 0x2D, 0x2011: 0x2D})  # minus and hyphens
-_FOLD.update({0xFEFF: 0x20})  # a BOM left inside the text
+_FOLD.update({0xFEFF: 0x20, 0x09: 0x20})  # a BOM left inside the text
 
 
 def fold_width(text: str) -> str:
@@ -35,8 +36,9 @@ def fold_width(text: str) -> str:
     return text.translate(_FOLD)
 
 
-_WS = re.compile(r"[ \t\f\v\r]+")
-_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_WS = re.compile(r"[ \f\v\r]+")
+_ASCII_ALNUM = re.compile(r"[A-Za-z0-9]{2}")
+_NO_SPACE_NEXT = set(",，、。；;:：!！?？()（）“”\"'‘’《》%")
 
 
 def canon(text: str) -> str:
@@ -128,11 +130,12 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
                 a, b = m.start(), m.end()
                 before = folded[a - 1] if a > start else ""
                 after = folded[b] if b < stop else ""
-                if before and after and _ASCII_ALNUM.match(before) and _ASCII_ALNUM.match(after):
-                    if b - a > 1:
-                        drops.append((a + 1, b))
-                    continue
-                drops.append((a, b))
+                if before in _NO_SPACE_NEXT or after in _NO_SPACE_NEXT or (
+                    before.isdigit() != after.isdigit() and not _ASCII_ALNUM.match(before + after)
+                ):
+                    drops.append((a, b))  # white space beside punctuation or digits
+                elif b - a > 1:
+                    drops.append((a + 1, b))  # a run of spaces becomes one
             if trail:
                 drops.append((stop, end))
             lines.append((start, stop))
@@ -148,7 +151,7 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
         # Everything in the gap other than one newline is dropped; the blank lines and
         # white space in it were already dropped above, except the newline characters.
         newlines = [i for i in range(gap_start, gap_end) if folded[i] == "\n"]
-        if _joins(folded[a_start:a_end], folded[b_start : b_start + 24]):
+        if _joins(folded[a_start:a_end], folded[b_start:_b_end], len(newlines)):
             drops.extend((i, i + 1) for i in newlines)
         else:
             drops.extend((i, i + 1) for i in newlines[1:])
@@ -167,17 +170,21 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
     return merged
 
 
-def _joins(line: str, next_head: str) -> bool:
-    """Whether a line was broken mid-sentence and continues on the next line."""
-    if _OPENER.match(next_head):
+def _joins(line: str, following: str, newlines: int) -> bool:
+    """Whether a line was broken mid-sentence and continues on the following line."""
+    head = following[:24]
+    if _OPENER.match(head):
         return False
-    if _CONTINUATION.match(next_head):
+    if _CONTINUATION.match(head):
         return True
     last = line[-1]
     if last in _TERMINAL:
         return False
     if last in ",，、":
         return True
+    if newlines > 2 or (len(following) <= 30 and following[-1] not in _TERMINAL):
+        # several blank lines, or a short line without punctuation: a heading follows
+        return False
     # A long line that stops without punctuation was cut by the page width or a copy;
     # a short one is a heading or a title.
     return len(line) >= 40 and not _OPENER.match(line)
