@@ -62,7 +62,7 @@ _OPENER = re.compile(
     r"|[一二三四五六七八九十]+是|各位代表|附件|附录|名词解释)"
 )
 # A line starting like this can only continue the previous one.
-_CONTINUATION = re.compile(r"^(?:[,，、。；;:：%)）”」』]|\d[\d.]*\s*(?:%|个百分点|[万亿千百]|元|人|家|个|项|[)）])|[）)])")
+_CONTINUATION = re.compile(r"^(?:[\d.]{1,6}$|[,，、。；;:：%)）”」』]|\d[\d.]*\s*(?:%|个百分点|[万亿千百]|元|人|家|个|项|[)）])|[）)])")
 
 
 @dataclass
@@ -172,7 +172,7 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
 
 def _joins(line: str, following: str, newlines: int) -> bool:
     """Whether a line was broken mid-sentence and continues on the following line."""
-    head = following[:24]
+    head = following[:24] if len(following) > 6 else following
     if _OPENER.match(head):
         return False
     if _CONTINUATION.match(head):

@@ -1,0 +1,65 @@
+"""``summarizer bench PATH...``: time load + segment + extract + rules + verify per report."""
+
+from __future__ import annotations
+
+import os
+import resource
+import statistics
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from summarizer.cli._common import run_guarded
+
+
+def _files(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".txt", ".md", ".html", ".docx", ".pdf")))
+        else:
+            files.append(path)
+    return files
+
+
+def main(
+    paths: list[Path] = typer.Argument(..., help="report files or folders"),
+    repeat: int = typer.Option(50, "--repeat", "-n", min=1, help="runs per report"),
+    one_core: bool = typer.Option(True, "--one-core/--all-cores", help="pin the process to one core"),
+) -> None:
+    """Benchmark the rules pipeline (no model): per-report median time and peak memory."""
+    from summarizer.load import load_path
+    from summarizer.pipeline import summarize_text
+
+    if one_core and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    table = Table(title=f"rules pipeline, {repeat} runs per report" + (", one core" if one_core else ""))
+    for column in ("report", "chars", "median ms", "min ms", "max ms", "targets", "numbers", "grounded"):
+        table.add_column(column, justify="left" if column == "report" else "right")
+    for path in _files(paths):
+        times = []
+        summary = None
+        for _ in range(repeat):
+            started = time.perf_counter()
+            document = run_guarded(lambda path=path: load_path(path))
+            summary = run_guarded(lambda document=document: summarize_text(document.text, name=document.name))
+            times.append((time.perf_counter() - started) * 1000)
+        assert summary is not None and summary.verification is not None
+        check = summary.verification
+        table.add_row(
+            path.name,
+            str(len(document.text)),
+            f"{statistics.median(times):.1f}",
+            f"{min(times):.1f}",
+            f"{max(times):.1f}",
+            str(len(summary.targets)),
+            str(check.numbers_total),
+            f"{check.numbers_grounded}/{check.numbers_total}",
+        )
+    console = Console()
+    console.print(table)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    console.print(f"peak memory (max RSS of this process): {peak_mb:.1f} MB")

@@ -1,0 +1,14 @@
+"""Evidence for an item: a span of the normalised text mapped back to the original."""
+
+from __future__ import annotations
+
+from summarizer.normalize import NormalizedText
+from summarizer.schema import Evidence
+
+__all__ = ["evidence"]
+
+
+def evidence(nt: NormalizedText, start: int, end: int) -> Evidence:
+    """Evidence for nt.text[start:end], with original offsets and the original wording."""
+    o_start, o_end = nt.span_to_original(start, end)
+    return Evidence(start=o_start, end=o_end, quote=nt.original_quote(start, end))

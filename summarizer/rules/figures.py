@@ -1,0 +1,121 @@
+"""Figures in running text: every stated result or goal as an indicator and its value phrase."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.normalize import NormalizedText
+from summarizer.rules.evidence import evidence
+from summarizer.rules.phrases import (
+    GENERIC_INDICATORS,
+    clauses,
+    split_indicator,
+    starts_with_verb,
+    strip_indicator,
+)
+from summarizer.schema import Figure, Quantity
+
+__all__ = ["figures_in", "is_result_number"]
+
+# An indicator that is only a verb: the noun follows the number ("争取100个以上项目纳入…").
+_BARE_VERB = re.compile(
+    r"^(?:争取|引进|引育|新增|新建|建成|建设|开工|完成|实施|打造|培育|推动|开展|举办|改造|实现|累计|共|超|"
+    r"新引进|招引|落地|投用|签约|出台|发放|提供|带动|吸引|培训|组织|推出|创建|认定|获评|入选|获|达)$"
+)
+_NOUN_STOP = re.compile(r"[，,。；;、:：(（\d]|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|以上|左右|的")
+_RANK_WORDS = re.compile(r"第[一二三四五六七八九十\d]|前列|首位|领先")
+
+
+def _noun_after(text: str, start: int, end: int) -> str:
+    """The noun a count qualifies when it follows the number: 100个以上项目 -> 项目."""
+    rest = text[start:end]
+    stop = _NOUN_STOP.search(rest)
+    noun = rest[: stop.start()] if stop else rest
+    return noun[:10] if len(noun) >= 2 else ""
+
+_AFTER = re.compile(r"^(?:左右|以上|以内|以下|多|余)")
+_ORDINAL_CONTEXT = re.compile(r"(?:第|前|居|列|位居|排名|排)\s*$")
+
+
+def is_result_number(quantity: Quantity, before: str) -> bool:
+    """Whether a number states a result or goal, rather than a rank, a duration or a count of years."""
+    raw = quantity.raw
+    if not any(ch.isdigit() for ch in raw) or quantity.unit in ("岁", "周", "周年", "届", "方面", "个方面"):
+        return False  # 两项, 十方面: counts written in words are not results; nor are ages
+    if raw.startswith("第") or quantity.unit in ("位", "名", "第") and _ORDINAL_CONTEXT.search(before):
+        return False
+    if quantity.unit in ("年", "个月", "月", "天", "周年", "届", "次会议", "倍") and not quantity.magnitude:
+        return quantity.unit == "倍"
+    return not _ORDINAL_CONTEXT.search(before[-2:])
+
+
+def figures_in(nt: NormalizedText, start: int, end: int, *, limit: int | None = None) -> list[Figure]:
+    """Figures stated in nt.text[start:end], in order, each with its clause as evidence."""
+    figures: list[Figure] = []
+    last_indicator = ""
+    for clause in clauses(nt.text[start:end], start, split="，,；;。：:！？!?()（）"):
+        if not clause.quantities:
+            last_indicator = ""
+            continue
+        for piece in _pieces(clause.text, clause.start):
+            text, p_start = piece
+            p_end = p_start + len(text)
+            qs = [q for q in clause.quantities if p_start <= (q.start or 0) < p_end]
+            if not qs:
+                indicator = strip_indicator(text)
+                plain = 2 <= len(indicator) <= 16 and not _RANK_WORDS.search(indicator)
+                last_indicator = indicator if plain and not starts_with_verb(indicator) else ""
+                continue
+            phrase_start = p_start
+            indicator = ""
+            for quantity in qs:
+                q_start, q_end = quantity.start or 0, quantity.end or 0
+                before = nt.text[p_start:q_start]
+                if not is_result_number(quantity, before):
+                    phrase_start = q_end
+                    continue
+                tail = _AFTER.match(nt.text[q_end:p_end])
+                if tail:
+                    q_end += tail.end()
+                # The text since the previous number names this one, unless it only joins them.
+                segment = nt.text[phrase_start:q_start]
+                joiner = re.match(r"^[和、及与,，]*", segment).group(0)  # type: ignore[union-attr]
+                if segment[len(joiner) :].strip():
+                    at = split_indicator(segment, len(segment))
+                    at = len(segment) if at is None else at
+                    indicator = strip_indicator(segment[:at])
+                    value_start = phrase_start + at
+                else:
+                    value_start = phrase_start + len(joiner)
+                if _BARE_VERB.match(indicator):
+                    indicator = _noun_after(nt.text, q_end, p_end) or indicator
+                elif _RANK_WORDS.search(indicator) or indicator.startswith(("总量", "总额", "增速", "总数")):
+                    indicator = ""
+                if indicator in GENERIC_INDICATORS or len(indicator) > 24:
+                    indicator = last_indicator if indicator in GENERIC_INDICATORS else indicator[-12:]
+                if not indicator:
+                    indicator = last_indicator
+                phrase_start = q_end
+                if not indicator or len(indicator) < 2:
+                    continue
+                last_indicator = indicator
+                figures.append(
+                    Figure(
+                        indicator=indicator,
+                        value=nt.text[value_start:q_end],
+                        quantity=quantity,
+                        evidence=[evidence(nt, p_start, p_end)],
+                    )
+                )
+                if limit is not None and len(figures) >= limit:
+                    return figures
+    return figures
+
+
+def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for part in text.split("、"):
+        if part:
+            out.append((part, offset + pos))
+        pos += len(part) + 1
+    return out
