@@ -1,0 +1,76 @@
+"""``summarizer summarize`` as a user runs it: real files, a real process, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_markdown_summary_of_seed_003():
+    result = run("summarize", "seeds/003_6ddcaf3fcc63026a.txt")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for target in ("增长5.5%左右", "4%以上", "控制在5%以内", "2%左右", "增长与经济增长基本同步"):
+        assert target in out
+    assert "聚焦打好政策“组合拳”" in out or "聚焦打好政策\"组合拳\"" in out
+
+
+def test_json_output_keeps_chinese_readable():
+    result = run("summarize", "seeds/004_6f8d6bdb4383f05b.txt", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert "地区生产总值" in result.stdout  # not \\u escapes
+    data = json.loads(result.stdout)
+    assert data["meta"]["region"] == "上城区"
+    assert data["verification"]["numbers_total"] == data["verification"]["numbers_grounded"]
+
+
+@pytest.mark.parametrize(
+    ("content", "needle"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03PNG\x00\x00binary" * 50, "binary"),
+        (b"This is an English text about the weather. " * 40, "does not look like"),
+    ],
+    ids=["empty", "binary", "english"],
+)
+def test_bad_input_gets_one_line_and_exit_2(tmp_path, content, needle):
+    path = tmp_path / "input.txt"
+    path.write_bytes(content)
+    result = run("summarize", str(path))
+    assert result.returncode == 2
+    assert needle in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_file_and_unknown_engine(tmp_path):
+    result = run("summarize", str(tmp_path / "nope.txt"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    result = run("summarize", "seeds/003_6ddcaf3fcc63026a.txt", "--engine", "magic")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_gbk_report_and_unstructured_chinese(tmp_path, seed_text):
+    gbk = tmp_path / "gbk.txt"
+    gbk.write_bytes(seed_text("003").encode("gb18030"))
+    result = run("summarize", str(gbk), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)["targets"]) == 5
+
+    plain = tmp_path / "plain.txt"
+    plain.write_text("今天天气很好，我们去公园散步，看到了很多花。" * 20, encoding="utf-8")
+    result = run("summarize", str(plain), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    codes = {w["code"] for w in json.loads(result.stdout)["warnings"]}
+    assert "no_sections" in codes
