@@ -100,6 +100,7 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
 _BULLET = re.compile(r"^(?:[-*•·]\s*)?[◆■●▲★☆◇□○•·]|^[-*•]\s")
 # A stray mark before a heading in an OCR'd digest: "3文化地标…", "A 实施…", "会 实施…".
 _STRAY = re.compile(r"^(?:[0-9A-Za-z](?![0-9.%])\s?|[\u4e00-\u9fff] )(?=[\u4e00-\u9fff\"“])")
+_INLINE_TITLE = re.compile(r"[。!！]\s?([\u4e00-\u9fff]{5,14}) (?=[\u4e00-\u9fff]{2})")
 _ANNOUNCE = re.compile(
     r"(?:主要)?(?:做了|做好|抓好|推进|开展)(?:了)?(?:以下|如下)?\s*(?:[\d一二三四五六七八九十]+)\s*(?:个)?方面"
     r"|(?:以下|如下)(?:[\d一二三四五六七八九十]+个?)?方面"
@@ -183,14 +184,17 @@ def _digest_blocks(lines: list[Line], end: int) -> list[Block]:
         elif " " in body[:24] and len(body) > 40 and not re.search(r"[。,，;；:：]", body[: body.index(" ")]):
             # "创新活力更加迸发 浙江新型算力中心…": a title, a space, then its body
             heads.append((line, body[: body.index(" ")], offset))
+            # A flattened digest may run the next title on after a full stop: "…第一。 发展势头更加强劲 阿里…"
+            for inner in _INLINE_TITLE.finditer(text, offset + body.index(" ")):
+                heads.append((line, inner.group(1), inner.start(1)))
     if len(heads) < 2:
         return []
     blocks = []
     for i, (line, title, offset) in enumerate(heads):
-        block_end = heads[i + 1][0].start - 1 if i + 1 < len(heads) else end
-        title = title.replace("**", "").strip()
         start = line.start + offset
-        blocks.append(Block(title, line.start, block_end, start, start + len(title), ""))
+        block_end = heads[i + 1][0].start + heads[i + 1][2] - 1 if i + 1 < len(heads) else end
+        title = title.replace("**", "").strip()
+        blocks.append(Block(title, start, block_end, start, start + len(title), ""))
     return blocks
 
 

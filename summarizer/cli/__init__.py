@@ -6,6 +6,7 @@ import typer
 
 from summarizer.cli import batch, bench, summarize, ui
 from summarizer.cli import compare as compare_cli
+from summarizer.cli import eval as eval_cli
 from summarizer.cli import track as track_cli
 
 app = typer.Typer(
@@ -20,7 +21,7 @@ app.command("summarize")(summarize.main)
 app.command("bench")(bench.main)
 app.command("batch")(batch.main)
 app.command("ui")(ui.main)
-app.add_typer(__import__("summarizer.cli.eval").cli.eval.app, name="eval")
+app.add_typer(eval_cli.app, name="eval")
 app.command("track")(track_cli.main)
 app.command("compare")(compare_cli.main)
 # Further subcommands register here, one line each.

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from summarizer.rules.areas import review_area, task_area
-from summarizer.rules.figures import figures_in
+from summarizer.rules.figures import headline_figures
 from summarizer.rules.meta import looks_truncated, read_meta
 from summarizer.rules.problems import problems_in
 from summarizer.rules.targets import parse_targets
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 __all__ = ["summarize", "ENGINE_VERSION"]
 
 ENGINE_VERSION = "rules-1"
-MAX_HEADLINE_FIGURES = 15
 
 
 def summarize(report: PreparedReport) -> ReportSummary:
@@ -31,10 +30,7 @@ def summarize(report: PreparedReport) -> ReportSummary:
     meta = read_meta(sections, report.name)
     warnings: list[Warning] = []
 
-    headline = []
-    if sections.review_opening:
-        span = sections.review_opening
-        headline = figures_in(nt, span.start, span.end, limit=MAX_HEADLINE_FIGURES)
+    headline = headline_figures(nt, sections.review_opening) if sections.review_opening else []
     review_areas = [review_area(nt, block) for block in sections.review_areas]
     problems = problems_in(nt, sections.problems) if sections.problems else []
 

@@ -117,13 +117,16 @@ def task_area(nt: NormalizedText, block: Block) -> TaskArea:
 def review_area(nt: NormalizedText, block: Block) -> ReviewArea:
     body_start, body_end = _body(nt, block)
     highlights = []
+    # The title's evidence first, then one for each highlight, in order.
+    spans = [evidence(nt, block.title_start, block.title_end)]
     for a, b, _sa, _sb in _leads(nt, body_start, body_end)[:MAX_HIGHLIGHTS]:
         a, b = _strip_end(nt, a, b)
         if b > a:
             highlights.append(nt.text[a:b])
+            spans.append(evidence(nt, a, b))
     return ReviewArea(
         title=block.title,
         highlights=highlights,
         figures=figures_in(nt, body_start, body_end, limit=8),
-        evidence=[evidence(nt, block.title_start, block.title_end)],
+        evidence=spans,
     )

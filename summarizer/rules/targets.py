@@ -119,7 +119,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
             if starts_with_verb(piece_text) and targets and not qs:
                 # "实现正增长" continues the clause before it
                 prev = targets[-1]
-                prev.target = f"{prev.target}，{phrase}"
+                prev.target = f"{prev.target}，{piece_text}"
                 prev.evidence = [evidence(nt, starts[-1], piece_end)]
                 continue
             if last and cut_off and not qs and len(phrase) <= 4:
