@@ -21,6 +21,7 @@ _QUALIFIER_WORDS = (
     "高于", "快于", "持平", "正增长",
 )  # fmt: skip
 _GROWTH = re.compile(r"增长|下降|减少|涨幅|增速|增幅|提高|降低|上涨|回落")
+_RELATIVE = re.compile(r"^.{1,3}(?:增幅|增速|涨幅)$")
 _LIST_TAIL = re.compile(r"等(?:约束性|主要|各项)?(?:指标|任务|工作)?$")
 
 
@@ -116,7 +117,8 @@ def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
                 starts.append(piece_start)
                 continue
             indicator, phrase = piece_text[:at], piece_text[at:]
-            if starts_with_verb(piece_text) and targets and not qs:
+            relative = _RELATIVE.match(piece_text[:at]) is not None
+            if (starts_with_verb(piece_text) or relative) and targets and not qs:
                 # "实现正增长" continues the clause before it
                 prev = targets[-1]
                 prev.target = f"{prev.target}，{piece_text}"
@@ -124,7 +126,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
                 continue
             if last and cut_off and not qs and len(phrase) <= 4:
                 continue  # "社会消费品零售总额增长" cut off before its value
-            names = _indicator_list(strip_indicator(indicator))
+            names = _indicator_list(strip_indicator(indicator), phrase)
             if pending:
                 names = [strip_indicator(p[0]) for p in pending] + names
                 piece_start = pending[0][1]
@@ -151,7 +153,9 @@ def _split_pause(text: str, offset: int) -> list[tuple[str, int, int]]:
     for part in parts[1:]:
         complete = split_indicator(cur, _first_digit(cur)) not in (None, 0)
         own = split_indicator(part, _first_digit(part))
-        if complete and own not in (None, 0):
+        # "农村增幅高于城镇" qualifies the target before it rather than naming a new one.
+        relative = own not in (None, 0) and _RELATIVE.match(part[:own]) is not None
+        if complete and own not in (None, 0) and not relative:
             out.append((cur, cur_start, cur_start + len(cur)))
             cur, cur_start = part, pos
         else:
@@ -166,12 +170,13 @@ def _first_digit(text: str) -> int | None:
     return match.start() if match else None
 
 
-def _indicator_list(indicator: str) -> list[str]:
-    """"城镇登记失业率、节能减排、安全生产等约束性指标" -> the three indicators."""
+def _indicator_list(indicator: str, phrase: str) -> list[str]:
+    """"城镇登记失业率、节能减排、安全生产等约束性指标" -> the three indicators; likewise
+    "A和B均完成…".  "城镇和农村居民人均可支配收入" stays one indicator."""
     listed = _LIST_TAIL.sub("", indicator)
-    if listed != indicator or ("和" in indicator and len(indicator) > 12):
-        names = [n.strip() for n in re.split(r"[、和]", listed) if n.strip()]
-        if len(names) >= 2 and all(len(n) >= 2 for n in names):
+    if listed != indicator or phrase.startswith(("均", "都")):
+        names = [n.strip() for n in re.split(r"[、和及与]", listed) if n.strip()]
+        if len(names) >= 2 and all(len(n) >= 4 for n in names):
             return names
     return [indicator]
 
