@@ -208,6 +208,9 @@ _PROBLEMS = re.compile(
     r"清醒(?:地)?(?:看到|认识到)|存在(?:的)?(?:一些|不少)?(?:突出)?(?:问题|不足|困难)"
     r"|(?:困难|问题)和(?:挑战|问题)|面临(?:一些|不少)(?:困难|问题|挑战)"
 )
+_TARGET_ITEM = re.compile(
+    r"^(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[①-⑳]|——|-|•|[一二三四五六七八九十]+是)\s*\S"
+)
 _TARGETS_STRONG = re.compile(r"主要预期目标|预期目标")
 _TARGETS = re.compile(r"主要目标|主要指标")
 
@@ -231,13 +234,23 @@ def _targets_span(lines: list[Line], lo: int, hi: int) -> Span | None:
             if not match or re.search(r"十[一二三四五六七八九]?五|20[3-9]\d", line.text[: match.start()]):
                 continue
             rest = line.text[match.end() :]
-            colon = re.match(r"^[^。；;,，]{0,12}?(?:是|为|如下)?\s*[:：]\s*", rest)
+            colon = re.match(r"^[^。；;,，]{0,12}?(?:是|为|如下)?\s*[:：]\s*", rest) or re.match(
+                r"^(?:是|为)(?=[^。；;]{2,30}\d)", rest
+            )
             if colon and len(rest) > colon.end() + 4:
                 start = line.start + match.end() + colon.end()
                 return Span(start, line.end)
-            if len(line.text) <= 40 and not rest.strip("。: ") and i + 1 < len(lines):
-                nxt = lines[i + 1]  # a heading; the targets follow on the next line
-                return Span(nxt.start, nxt.end)
+            if (colon or (len(line.text) <= 40 and not rest.strip("。: "))) and i + 1 < len(lines):
+                # a heading or a line ending in a colon: the targets follow, on one line
+                # or as a list of short lines ("1.地区生产总值增长6%左右；")
+                listed = [lines[i + 1]]
+                for nxt in lines[i + 2 :]:
+                    if not _TARGET_ITEM.match(nxt.text) or len(nxt.text) > 80 or _part_heading(nxt.text):
+                        break
+                    listed.append(nxt)
+                if len(listed) == 1 or _TARGET_ITEM.match(listed[0].text):
+                    return Span(listed[0].start, listed[-1].end)
+                return Span(listed[0].start, listed[0].end)
     return None
 
 
@@ -314,6 +327,24 @@ def segment_text(text: str) -> Sections:
             sections.task_areas = blocks
             sections.tasks = Span(blocks[0].start, blocks[-1].end)
             break
+    if not sections.task_areas and plan_ks:
+        # Key tasks written as parts of their own: 二、…工作安排 / 三、聚焦… / 四、…
+        k = plan_ks[-1] + 1
+        blocks = []
+        while k < len(parts) and parts[k][0] in ("other", "plan"):
+            span = part_span(k)
+            line = lines[parts[k][2]]
+            number = _NUMBERED_PART.match(line.text) or _SECTION_PART.match(line.text)
+            title = _title_of(parts[k][1])
+            title_start = line.text.find(title)
+            if number is None or title_start < 0:
+                break
+            start = line.start + title_start
+            blocks.append(Block(title, span.start, span.end, start, start + len(title), number.group(1)))
+            k += 1
+        if len(blocks) >= 2:
+            sections.task_areas = blocks
+            sections.tasks = Span(blocks[0].start, blocks[-1].end)
     if not sections.task_areas and long_ks and not plan_ks:
         # Only a five-year-plan part: its areas are the nearest thing to tasks.
         span = part_span(long_ks[-1])

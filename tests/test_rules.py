@@ -121,3 +121,26 @@ def test_public_reports_areas_and_targets(path: Path):
         assert any(canon(title) in g or g in canon(title) for g in got), title
     assert len(summary.targets) == len(gold["targets"])
     assert summary.meta.year == gold["year"] and summary.meta.level == gold["level"]
+
+
+def test_targets_listed_one_per_line():
+    text = COUNTY.replace(
+        "今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%，城乡居民人均可支配收入分别增长6%和7%，粮食产量稳定在40万吨以上。",
+        "今年全县经济社会发展的主要预期目标是：\n1.地区生产总值增长6%左右；\n2.一般公共预算收入增长5%；\n"
+        "3.城镇调查失业率控制在5.5%以内；\n4.单位GDP能耗下降3%。\n",
+    )
+    summary = summarize_text(text)
+    assert _pairs(summary) == [
+        ("地区生产总值", "增长6%左右"),
+        ("一般公共预算收入", "增长5%"),
+        ("城镇调查失业率", "控制在5.5%以内"),
+        ("单位GDP能耗", "下降3%"),
+    ]
+    assert [a.title for a in summary.task_areas][0] == "坚定不移抓产业"
+
+
+def test_full_width_digits_and_traditional_layout():
+    text = COUNTY.replace("增长6%左右", "增长６％左右").replace("二、2026年工作安排", "二、２０２６年工作安排")
+    summary = summarize_text(text)
+    assert summary.targets[0].values == [6.0] and summary.targets[0].qualifier == "左右"
+    assert summary.verification is not None and summary.verification.ok

@@ -81,3 +81,29 @@ def test_task_list_prefers_paren_numbering_over_nested_lists(seed_text):
 def test_text_without_structure_has_no_parts():
     s = _sections("这是一段没有任何结构的中文文字。它不是政府工作报告，只是用来测试。" * 5)
     assert s.review is None and s.targets is None and s.task_areas == []
+
+
+def test_tasks_as_parts_of_their_own_and_targets_without_colon():
+    text = """某某市2026年政府工作报告
+一、2025年工作回顾
+过去一年，全市地区生产总值增长5.1%。
+（一）产业发展提质增效。新增企业18家。
+（二）城乡面貌持续改善。改造小区12个。
+二、2026年工作安排
+今年经济社会发展的主要预期目标是地区生产总值增长5%左右，一般公共预算收入增长3%。
+三、聚焦科技创新，培育发展新动能
+加快建设科创走廊。
+四、聚焦扩大内需，巩固经济回升向好态势
+大力提振消费。
+五、聚焦民生福祉，提升群众幸福感
+办好十件民生实事。
+六、加强政府自身建设
+坚持依法行政。
+"""
+    s = _sections(text)
+    assert s.slice(s.targets).startswith("地区生产总值增长5%左右")
+    assert [b.title for b in s.task_areas] == [
+        "聚焦科技创新,培育发展新动能",
+        "聚焦扩大内需,巩固经济回升向好态势",
+        "聚焦民生福祉,提升群众幸福感",
+    ]

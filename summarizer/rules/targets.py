@@ -21,6 +21,7 @@ _QUALIFIER_WORDS = (
     "高于", "快于", "持平", "正增长",
 )  # fmt: skip
 _GROWTH = re.compile(r"增长|下降|减少|涨幅|增速|增幅|提高|降低|上涨|回落")
+_ITEM_MARK = re.compile(r"^(?:\d{1,2}[.、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳]|——|[-•]|[一二三四五六七八九十]+是)\s*")
 _RELATIVE = re.compile(r"^.{1,3}(?:增幅|增速|涨幅)$")
 _LIST_TAIL = re.compile(r"等(?:约束性|主要|各项)?(?:指标|任务|工作)?$")
 
@@ -96,9 +97,12 @@ def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
     targets: list[Target] = []
     starts: list[int] = []  # where each target's evidence starts in the normalised text
     pending: list[tuple[str, int, int]] = []  # indicators still waiting for a value phrase
-    items = clauses(text, start)
+    items = clauses(text, start, split="，,；;。！？!?\n")
     for n, clause in enumerate(items):
         last = n == len(items) - 1
+        mark = _ITEM_MARK.match(clause.text)
+        if mark:  # a list item's number: "1.", "(2)", "——"
+            clause.text, clause.start = clause.text[mark.end() :], clause.start + mark.end()
         for piece_text, piece_start, piece_end in _split_pause(clause.text, clause.start):
             qs = [q for q in clause.quantities if piece_start <= (q.start or 0) < piece_end]
             if _REMARK.search(piece_text):
