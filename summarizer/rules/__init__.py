@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from summarizer.rules.areas import review_area, task_area
 from summarizer.rules.figures import headline_figures
 from summarizer.rules.meta import looks_truncated, read_meta
+from summarizer.rules.phrases import Pool
 from summarizer.rules.problems import problems_in
 from summarizer.rules.targets import parse_targets
 from summarizer.schema import EngineInfo, ReportSummary, Warning
@@ -30,13 +31,14 @@ def summarize(report: PreparedReport) -> ReportSummary:
     meta = read_meta(sections, report.name)
     warnings: list[Warning] = []
 
-    headline = headline_figures(nt, sections.review_opening) if sections.review_opening else []
-    review_areas = [review_area(nt, block) for block in sections.review_areas]
+    pool = Pool(report.index.quantities)  # the numbers, extracted once for the whole text
+    headline = headline_figures(nt, sections.review_opening, pool) if sections.review_opening else []
+    review_areas = [review_area(nt, block, pool) for block in sections.review_areas]
     problems = problems_in(nt, sections.problems) if sections.problems else []
 
     targets = []
     if sections.targets:
-        result = parse_targets(nt, sections.targets.start, sections.targets.end)
+        result = parse_targets(nt, sections.targets.start, sections.targets.end, pool)
         targets = result.targets
         if result.cut_off:
             warnings.append(
@@ -45,7 +47,7 @@ def summarize(report: PreparedReport) -> ReportSummary:
                     message="主要预期目标在句中中断，列表可能不完整；只列出了原文写全的目标。",
                 )
             )
-    task_areas = [task_area(nt, block) for block in sections.task_areas]
+    task_areas = [task_area(nt, block, pool) for block in sections.task_areas]
 
     truncated = looks_truncated(nt.text)
     if truncated:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from summarizer.normalize import NormalizedText
 from summarizer.rules.evidence import evidence
 from summarizer.rules.figures import figures_in
+from summarizer.rules.phrases import Pool
 from summarizer.schema import ReviewArea, TaskArea, TaskItem
 from summarizer.sections import Block
 
@@ -95,7 +96,7 @@ def _strip_end(nt: NormalizedText, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def task_area(nt: NormalizedText, block: Block) -> TaskArea:
+def task_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> TaskArea:
     body_start, body_end = _body(nt, block)
     items = []
     for a, b, scope_a, scope_b in _leads(nt, body_start, body_end)[:MAX_ITEMS]:
@@ -105,7 +106,7 @@ def task_area(nt: NormalizedText, block: Block) -> TaskArea:
         items.append(
             TaskItem(
                 text=nt.text[a:b],
-                goals=figures_in(nt, scope_a, scope_b, limit=6),
+                goals=figures_in(nt, scope_a, scope_b, limit=6, pool=pool),
                 evidence=[evidence(nt, a, b)],
             )
         )
@@ -114,7 +115,7 @@ def task_area(nt: NormalizedText, block: Block) -> TaskArea:
     )
 
 
-def review_area(nt: NormalizedText, block: Block) -> ReviewArea:
+def review_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> ReviewArea:
     body_start, body_end = _body(nt, block)
     highlights = []
     # The title's evidence first, then one for each highlight, in order.
@@ -127,6 +128,6 @@ def review_area(nt: NormalizedText, block: Block) -> ReviewArea:
     return ReviewArea(
         title=block.title,
         highlights=highlights,
-        figures=figures_in(nt, body_start, body_end, limit=8),
+        figures=figures_in(nt, body_start, body_end, limit=8, pool=pool),
         evidence=spans,
     )

@@ -8,6 +8,7 @@ from summarizer.normalize import NormalizedText
 from summarizer.rules.evidence import evidence
 from summarizer.rules.phrases import (
     GENERIC_INDICATORS,
+    Pool,
     clauses,
     split_indicator,
     starts_with_verb,
@@ -54,12 +55,14 @@ def is_result_number(quantity: Quantity, before: str) -> bool:
     return not _ORDINAL_CONTEXT.search(before[-2:])
 
 
-def figures_in(nt: NormalizedText, start: int, end: int, *, limit: int | None = None) -> list[Figure]:
+def figures_in(
+    nt: NormalizedText, start: int, end: int, *, limit: int | None = None, pool: Pool | None = None
+) -> list[Figure]:
     """Figures stated in nt.text[start:end], in order, each with its clause as evidence."""
     figures: list[Figure] = []
     last_indicator = ""
     last_evidence: Evidence | None = None
-    for clause in clauses(nt.text[start:end], start, split="，,；;。：:！？!?()（）"):
+    for clause in clauses(nt.text[start:end], start, split="，,；;。：:！？!?()（）", pool=pool):
         if not clause.quantities:
             last_indicator, last_evidence = "", None
             continue
@@ -140,7 +143,7 @@ def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
 _SHARE = re.compile(r"占|比重|贡献")
 
 
-def headline_figures(nt: NormalizedText, opening: Span) -> list[Figure]:
+def headline_figures(nt: NormalizedText, opening: Span, pool: Pool | None = None) -> list[Figure]:
     """The main results where the review opens: the first paragraph that states results,
     and the run of "——" summary paragraphs when the review opens with them."""
     figures: list[Figure] = []
@@ -152,7 +155,7 @@ def headline_figures(nt: NormalizedText, opening: Span) -> list[Figure]:
         paragraph = nt.text[pos:stop]
         found = [
             f
-            for f in figures_in(nt, pos, stop)
+            for f in figures_in(nt, pos, stop, pool=pool)
             if not _SHARE.search(f.indicator)
         ]
         if figures and not (dashed and paragraph.startswith(("——", "—", "-"))):

@@ -8,13 +8,15 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.numbers import extract_quantities
 from summarizer.schema import Quantity
 
-__all__ = ["Clause", "clauses", "split_indicator", "strip_indicator", "starts_with_verb", "GENERIC_INDICATORS"]
+__all__ = ["Pool", "Clause", "clauses", "split_indicator", "strip_indicator", "starts_with_verb", "GENERIC_INDICATORS"]
 
 # Words that open a value phrase when they stand right before a number.
 _LEAD = (
@@ -42,6 +44,17 @@ _SUFFIX = re.compile(r"(?:比上年|同比|较上年|比去年|较去年|分别|
 GENERIC_INDICATORS = {"总量", "总额", "增速", "增幅", "规模", "其中", "总数", "数量", "占比", "比重", ""}
 
 
+class _Pool(list):  # type: ignore[type-arg]
+    """Quantities sorted by offset, with their start offsets kept for bisection."""
+
+    def __init__(self, quantities: Sequence[Quantity]) -> None:
+        super().__init__(sorted(quantities, key=lambda q: q.start or 0))
+        self.starts = [q.start or 0 for q in self]
+
+
+Pool = _Pool
+
+
 @dataclass
 class Clause:
     """A clause of a sentence, its offsets in the text it came from, and its numbers."""
@@ -52,10 +65,22 @@ class Clause:
     quantities: list[Quantity]
 
 
-def clauses(text: str, offset: int = 0, *, split: str = "，,；;。！？!?") -> list[Clause]:
-    """Split text into clauses at the given punctuation; quantities carry absolute offsets."""
+def clauses(
+    text: str, offset: int = 0, *, split: str = "，,；;。！？!?", pool: Sequence[Quantity] | None = None
+) -> list[Clause]:
+    """Split text into clauses at the given punctuation; quantities carry absolute offsets.
+
+    ``pool`` is the quantities already extracted from the whole text the span belongs to,
+    sorted by offset; without it the span's quantities are extracted here.
+    """
     out: list[Clause] = []
-    quantities = extract_quantities(text, offset)
+    if pool is None:
+        quantities = extract_quantities(text, offset)
+    else:
+        starts = [q.start or 0 for q in pool] if not isinstance(pool, _Pool) else pool.starts
+        lo = bisect.bisect_left(starts, offset)
+        hi = bisect.bisect_left(starts, offset + len(text))
+        quantities = [q for q in pool[lo:hi] if (q.end or 0) <= offset + len(text)]
     pattern = re.compile(f"[{re.escape(split)}]")
     pos = 0
     qi = 0

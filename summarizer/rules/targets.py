@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from summarizer.normalize import NormalizedText
 from summarizer.rules.evidence import evidence
-from summarizer.rules.phrases import clauses, split_indicator, starts_with_verb, strip_indicator
+from summarizer.rules.phrases import Pool, clauses, split_indicator, starts_with_verb, strip_indicator
 from summarizer.schema import Quantity, Target, TargetKind
 
 __all__ = ["parse_targets", "TargetsResult"]
@@ -81,7 +81,7 @@ def _written_value(quantity: Quantity) -> float:
     return round(value, 10)
 
 
-def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
+def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = None) -> TargetsResult:
     """Parse the targets paragraph nt.text[start:end] into one target per indicator."""
     text = nt.text[start:end]
     # Sentences after the first that comment on the targets end the list.
@@ -97,7 +97,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int) -> TargetsResult:
     targets: list[Target] = []
     starts: list[int] = []  # where each target's evidence starts in the normalised text
     pending: list[tuple[str, int, int]] = []  # indicators still waiting for a value phrase
-    items = clauses(text, start, split="，,；;。！？!?\n")
+    items = clauses(text, start, split="，,；;。！？!?\n", pool=pool)
     for n, clause in enumerate(items):
         last = n == len(items) - 1
         mark = _ITEM_MARK.match(clause.text)
