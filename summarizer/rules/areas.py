@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from summarizer.normalize import NormalizedText
-from summarizer.rules.evidence import evidence
+from summarizer.rules.evidence import evidence, verbatim
 from summarizer.rules.figures import figures_in
 from summarizer.rules.phrases import Pool
 from summarizer.schema import ReviewArea, TaskArea, TaskItem
@@ -96,6 +96,13 @@ def _strip_end(nt: NormalizedText, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
+def _title(nt: NormalizedText, block: Block) -> str:
+    """The area's title in the report's own wording."""
+    if nt.text[block.title_start : block.title_end] == block.title:
+        return verbatim(nt, block.title_start, block.title)
+    return block.title
+
+
 def task_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> TaskArea:
     body_start, body_end = _body(nt, block)
     items = []
@@ -105,13 +112,13 @@ def task_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> Tas
             continue
         items.append(
             TaskItem(
-                text=nt.text[a:b],
+                text=verbatim(nt, a, nt.text[a:b]),
                 goals=figures_in(nt, scope_a, scope_b, limit=6, pool=pool),
                 evidence=[evidence(nt, a, b)],
             )
         )
     return TaskArea(
-        title=block.title, items=items, evidence=[evidence(nt, block.title_start, block.title_end)]
+        title=_title(nt, block), items=items, evidence=[evidence(nt, block.title_start, block.title_end)]
     )
 
 
@@ -123,10 +130,10 @@ def review_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> R
     for a, b, _sa, _sb in _leads(nt, body_start, body_end)[:MAX_HIGHLIGHTS]:
         a, b = _strip_end(nt, a, b)
         if b > a:
-            highlights.append(nt.text[a:b])
+            highlights.append(verbatim(nt, a, nt.text[a:b]))
             spans.append(evidence(nt, a, b))
     return ReviewArea(
-        title=block.title,
+        title=_title(nt, block),
         highlights=highlights,
         figures=figures_in(nt, body_start, body_end, limit=8, pool=pool),
         evidence=spans,

@@ -5,10 +5,21 @@ from __future__ import annotations
 from summarizer.normalize import NormalizedText
 from summarizer.schema import Evidence
 
-__all__ = ["evidence"]
+__all__ = ["evidence", "verbatim"]
 
 
 def evidence(nt: NormalizedText, start: int, end: int) -> Evidence:
     """Evidence for nt.text[start:end], with original offsets and the original wording."""
     o_start, o_end = nt.span_to_original(start, end)
     return Evidence(start=o_start, end=o_end, quote=nt.original_quote(start, end))
+
+
+def verbatim(nt: NormalizedText, start: int, text: str) -> str:
+    """The original wording of ``text``, which stands at ``start`` in the normalised text.
+
+    Display text keeps the report's own punctuation (，rather than the folded ,).
+    """
+    if not text:
+        return text
+    quote = nt.original_quote(start, start + len(text))
+    return quote if quote else text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from summarizer.normalize import NormalizedText
-from summarizer.rules.evidence import evidence
+from summarizer.rules.evidence import evidence, verbatim
 from summarizer.rules.phrases import (
     GENERIC_INDICATORS,
     Pool,
@@ -30,12 +30,12 @@ _NOUN_STOP = re.compile(r"[，,。；;、:：(（\d]|入选|获评|获得|纳入
 _RANK_WORDS = re.compile(r"第[一二三四五六七八九十\d]|前列|首位|领先")
 
 
-def _noun_after(text: str, start: int, end: int) -> str:
+def _noun_after(nt: NormalizedText, start: int, end: int) -> str:
     """The noun a count qualifies when it follows the number: 100个以上项目 -> 项目."""
-    rest = text[start:end]
+    rest = nt.text[start:end]
     stop = _NOUN_STOP.search(rest)
-    noun = rest[: stop.start()] if stop else rest
-    return noun[:10] if len(noun) >= 2 else ""
+    noun = (rest[: stop.start()] if stop else rest)[:10]
+    return verbatim(nt, start, noun) if len(noun) >= 2 else ""
 
 _AFTER = re.compile(r"^(?:左右|以上|以内|以下|多|余)")
 _ORDINAL_CONTEXT = re.compile(r"(?:第|前|居|列|位居|排名|排)\s*$")
@@ -74,7 +74,7 @@ def figures_in(
                 indicator = strip_indicator(text)
                 plain = 2 <= len(indicator) <= 16 and not _RANK_WORDS.search(indicator)
                 if plain and not starts_with_verb(indicator):
-                    last_indicator = indicator
+                    last_indicator = verbatim(nt, p_start + text.rfind(indicator), indicator)
                     last_evidence = evidence(nt, p_start, p_end)
                 continue
             phrase_start = p_start
@@ -95,11 +95,14 @@ def figures_in(
                     at = split_indicator(segment, len(segment))
                     at = len(segment) if at is None else at
                     indicator = strip_indicator(segment[:at])
+                    found = segment.rfind(indicator, 0, at) if indicator else -1
+                    if found >= 0:
+                        indicator = verbatim(nt, phrase_start + found, indicator)
                     value_start = phrase_start + at
                 else:
                     value_start = phrase_start + len(joiner)
                 if _BARE_VERB.match(indicator):
-                    indicator = _noun_after(nt.text, q_end, p_end) or indicator
+                    indicator = _noun_after(nt, q_end, p_end) or indicator
                 elif _RANK_WORDS.search(indicator) or indicator.startswith(("总量", "总额", "增速", "总数")):
                     indicator = ""
                 elif len(indicator) > 24:
@@ -107,7 +110,7 @@ def figures_in(
                 own = evidence(nt, p_start, p_end)
                 spans = [own]
                 if not indicator and value_start == p_start:
-                    indicator = _noun_after(nt.text, q_end, p_end)  # "73家企业入选…"
+                    indicator = _noun_after(nt, q_end, p_end)  # "73家企业入选…"
                 if indicator in GENERIC_INDICATORS:
                     indicator = last_indicator
                     if last_evidence is not None and last_evidence != own:
@@ -121,7 +124,7 @@ def figures_in(
                 figures.append(
                     Figure(
                         indicator=indicator,
-                        value=nt.text[value_start:q_end],
+                        value=verbatim(nt, value_start, nt.text[value_start:q_end]),
                         quantity=quantity,
                         evidence=spans,
                     )

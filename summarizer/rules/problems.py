@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from summarizer.normalize import NormalizedText
-from summarizer.rules.evidence import evidence
+from summarizer.rules.evidence import evidence, verbatim
 from summarizer.schema import Problem
 from summarizer.sections import Span
 
@@ -39,7 +39,8 @@ def problems_in(nt: NormalizedText, span: Span) -> list[Problem]:
         if lead:
             a += lead.end()
             piece = piece[lead.end() :]
-        problems.append(Problem(text=piece, evidence=[evidence(nt, a, a + len(piece))]))
+        a += nt.text[a:b].find(piece)
+        problems.append(Problem(text=verbatim(nt, a, piece), evidence=[evidence(nt, a, a + len(piece))]))
         if len(problems) >= MAX_PROBLEMS:
             break
     return problems

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.normalize import NormalizedText
-from summarizer.rules.evidence import evidence
+from summarizer.rules.evidence import evidence, verbatim
 from summarizer.rules.phrases import Pool, clauses, split_indicator, starts_with_verb, strip_indicator
 from summarizer.schema import Quantity, Target, TargetKind
 
@@ -58,6 +58,8 @@ def _target(nt: NormalizedText, indicator: str, phrase: str, start: int, end: in
     phrase = phrase.strip(" ,，")
     if phrase.startswith("均"):
         phrase = phrase[1:]
+    indicator = _original(nt, start, end, indicator)
+    phrase = _original(nt, start, end, phrase)
     values = [_written_value(q) for q in qs]
     first = qs[0] if qs else None
     unit = ""
@@ -72,6 +74,12 @@ def _target(nt: NormalizedText, indicator: str, phrase: str, start: int, end: in
         kind=_kind(phrase, indicator, qs),
         evidence=[evidence(nt, start, end)],
     )
+
+
+def _original(nt: NormalizedText, start: int, end: int, text: str) -> str:
+    """The report's own wording of a phrase found inside nt.text[start:end]."""
+    at = nt.text.find(text, start, end)
+    return verbatim(nt, at, text) if at >= 0 else text
 
 
 def _written_value(quantity: Quantity) -> float:
@@ -96,6 +104,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
 
     targets: list[Target] = []
     starts: list[int] = []  # where each target's evidence starts in the normalised text
+    phrase_starts: list[int] = []  # where each target's phrase starts
     pending: list[tuple[str, int, int]] = []  # indicators still waiting for a value phrase
     items = clauses(text, start, split="，,；;。！？!?\n", pool=pool)
     for n, clause in enumerate(items):
@@ -119,13 +128,14 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                 name = obj.group(1) if obj else piece_text[2:]
                 targets.append(_target(nt, name, piece_text, piece_start, piece_end, qs))
                 starts.append(piece_start)
+                phrase_starts.append(piece_start)
                 continue
             indicator, phrase = piece_text[:at], piece_text[at:]
             relative = _RELATIVE.match(piece_text[:at]) is not None
             if (starts_with_verb(piece_text) or relative) and targets and not qs:
                 # "实现正增长" continues the clause before it
                 prev = targets[-1]
-                prev.target = f"{prev.target}，{piece_text}"
+                prev.target = verbatim(nt, phrase_starts[-1], nt.text[phrase_starts[-1] : piece_end])
                 prev.evidence = [evidence(nt, starts[-1], piece_end)]
                 continue
             if last and cut_off and not qs and len(phrase) <= 4:
@@ -139,11 +149,13 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                 found = _respectively(nt, names[0], phrase, piece_start, piece_end, qs)
                 targets.extend(found)
                 starts.extend([piece_start] * len(found))
+                phrase_starts.extend([piece_start + at] * len(found))
                 continue
             for name in names:
                 if name:
                     targets.append(_target(nt, name, phrase, piece_start, piece_end, qs))
                     starts.append(piece_start)
+                    phrase_starts.append(piece_end - len(phrase))
     return TargetsResult(targets, cut_off)
 
 
