@@ -49,6 +49,7 @@ __all__ = [
     "digit_tokens",
     "magnitude_scale",
     "parse_chinese_numeral",
+    "quick_fold",
 ]
 
 # Qualifiers with the same meaning share a group; same_quantity compares groups.
@@ -153,7 +154,9 @@ _POST_FIRST = frozenset(w[0] for w in _POST)
 _DATE_ENDS = frozenset("月日号")
 _RANGE_FIRST = frozenset(" -–—~至到")
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—{1,2}|~|至|到)\s*")
-_QUOTED = re.compile(r"“[^“”\n]{0,40}”|「[^「」\n]{0,40}」|『[^『』\n]{0,40}』|《[^《》\n]{0,60}》|\"[^\"\n]{0,40}\"")
+_QUOTED = re.compile(
+    r"“[^“”\n]{0,40}”|「[^「」\n]{0,40}」|『[^『』\n]{0,40}』|《[^《》\n]{0,60}》|\"[^\"\n]{0,40}\""
+)
 _LATIN = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _DIGIT = frozenset("0123456789")
 _SENTENCE_START = frozenset("\n。;:!? \t")
@@ -165,8 +168,19 @@ _FOLDABLE = re.compile(
     "["
     + "".join(
         re.escape(c)
-        for c in map(chr, (0xA0, 0xB2, 0xB3, 0xB9, 0xFEFF, *range(0x2000, 0x2100),
-                           *range(0x3000, 0x3001), *range(0xFE50, 0xFF60)))
+        for c in map(
+            chr,
+            (
+                0xA0,
+                0xB2,
+                0xB3,
+                0xB9,
+                0xFEFF,
+                *range(0x2000, 0x2100),
+                *range(0x3000, 0x3001),
+                *range(0xFE50, 0xFF60),
+            ),
+        )
         if fold_width(c) != c
     )
     + "]"
@@ -217,7 +231,9 @@ def _cn_quantity_value(token: str) -> tuple[float, str] | None:
     """Value and magnitude of a Chinese numeral quantity, or None when it is not one."""
     if token in _NOT_CN_QUANTITY or token[0] in "百千万亿" and len(token) < 2:
         return None
-    if token[0] in "百千万亿" and not re.fullmatch(r"[百千]?[万亿]|[十百千]万|万亿|[百千]亿", token):
+    if token[0] in "百千万亿" and not re.fullmatch(
+        r"[百千]?[万亿]|[十百千]万|万亿|[百千]亿", token
+    ):
         return None
     value = parse_chinese_numeral(token)
     if value is None:
@@ -273,7 +289,9 @@ def _is_numbering(t: str, start: int, end: int) -> bool:
     return before == "(" and after == ")"
 
 
-def _fold(text: str) -> str:
+def quick_fold(text: str) -> str:
+    """:func:`~summarizer.normalize.fold_width`, returning text with nothing to fold as is
+    (much faster on Chinese text, which the fold table leaves alone)."""
     return fold_width(text) if _FOLDABLE.search(text) else text
 
 
@@ -284,7 +302,7 @@ def extract_quantities(text: str, offset: int = 0) -> list[Quantity]:
     the span: the number with its magnitude, unit and an inner 多/余, without the
     qualifiers before or after it.
     """
-    t = _fold(text)
+    t = quick_fold(text)
     q_starts, q_ends = _quoted_spans(t)
     # Each row: [start, end, number_text, magnitude, unit, qualifier, pre, post, value]
     rows: list[list] = []
@@ -342,10 +360,19 @@ def extract_quantities(text: str, offset: int = 0) -> list[Quantity]:
             inner = cq
         unit = _UNIT_ALIASES.get(unit, unit)
         pre = None
-        if start and t[start - 1] in _PRE_LAST and (hit := _PRE_RE.search(t, max(0, start - 6), start)):
+        if (
+            start
+            and t[start - 1] in _PRE_LAST
+            and (hit := _PRE_RE.search(t, max(0, start - 6), start))
+        ):
             pre = "力争" if hit.group(0).startswith("力争") else hit.group(0)
         post = None
-        if end < size and t[end] in _POST_FIRST and unit != "第" and (hit := _POST_RE.match(t, end)):
+        if (
+            end < size
+            and t[end] in _POST_FIRST
+            and unit != "第"
+            and (hit := _POST_RE.match(t, end))
+        ):
             post = hit.group(0)
         rows.append([start, end, num, magnitude, unit, inner, pre, post, value])
 
@@ -354,10 +381,11 @@ def extract_quantities(text: str, offset: int = 0) -> list[Quantity]:
     for start, end, _num, magnitude, unit, inner, pre, post, value in rows:
         if unit is None:  # dropped: the first half of a date range
             continue
+        # Built without validation (types are right by construction; this is a hot loop).
         out.append(
-            Quantity(
+            Quantity.model_construct(
                 raw=text[start:end],
-                value=value,
+                value=float(value),
                 unit=unit,
                 magnitude=magnitude,
                 kind=_kind(unit),
@@ -427,4 +455,7 @@ def digit_tokens(text: str) -> list[tuple[str, int, int]]:
     Names and dates included: PM2.5 gives '2.5', 2025-05-29 gives '2025', '05', '29'.
     The token is the text as written (full-width digits stay full-width).
     """
-    return [(text[m.start() : m.end()], m.start(), m.end()) for m in _DIGIT_RUN.finditer(_fold(text))]
+    return [
+        (text[m.start() : m.end()], m.start(), m.end())
+        for m in _DIGIT_RUN.finditer(quick_fold(text))
+    ]

@@ -122,7 +122,7 @@ def figures_in(
                     last_evidence = own
                 last_indicator = indicator
                 figures.append(
-                    Figure(
+                    Figure.model_construct(
                         indicator=indicator,
                         value=verbatim(nt, value_start, nt.text[value_start:q_end]),
                         quantity=quantity,
