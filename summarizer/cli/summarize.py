@@ -1,30 +1,93 @@
-"""``summarizer summarize PATH``: one report to Markdown or JSON."""
+"""``summarizer summarize PATH``: one report to Markdown or JSON.
+
+summarizer summarize report.txt                                  # the rules engine
+summarizer summarize report.txt --engine llm                     # the built-in local model
+summarizer summarize report.txt --model deepseek/deepseek-chat   # key in DEEPSEEK_API_KEY
+summarizer summarize report.txt --model openai/qwen --api-base http://127.0.0.1:8080/v1
+"""
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Any
 
 import typer
 
 from summarizer.cli._common import fail, run_guarded
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     markdown = "markdown"
     json = "json"
 
 
 def main(
-    path: Path = typer.Argument(..., help="the report: .txt, .md, .html, .docx or .pdf"),
-    format: Format = typer.Option(Format.markdown, "--format", "-f", help="output format"),
-    engine: str = typer.Option("rules", "--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm"),
-) -> None:
+    path: Annotated[Path, typer.Argument(help="the report: .txt, .md, .html, .docx or .pdf")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="output format")] = Format.markdown,
+    engine: Annotated[str | None, typer.Option(
+        "--engine", "-e", envvar="SUMMARIZER_ENGINE",
+        help="rules or llm (default: llm when a model is given, else rules)",
+    )] = None,
+    model: Annotated[str | None, typer.Option(
+        "--model", "-m", envvar="SUMMARIZER_MODEL",
+        help="'local' (built-in CPU model, the default for --engine llm) or a litellm name: "
+        "deepseek/deepseek-chat, dashscope/qwen-plus, openai/gpt-4o-mini, ollama/qwen2.5:7b, "
+        "openai/NAME with --api-base",
+    )] = None,
+    api_base: Annotated[str | None, typer.Option(
+        "--api-base", envvar="SUMMARIZER_API_BASE",
+        help="URL of an OpenAI-compatible server (vLLM, llama.cpp), e.g. http://127.0.0.1:8080/v1",
+    )] = None,
+    api_key_env: Annotated[str | None, typer.Option(
+        "--api-key-env", envvar="SUMMARIZER_API_KEY_ENV",
+        help="name of the environment variable that holds the API key "
+        "(default: the provider's own, such as DEEPSEEK_API_KEY)",
+    )] = None,
+    timeout: Annotated[float | None, typer.Option(
+        "--timeout", envvar="SUMMARIZER_LLM_TIMEOUT", help="seconds to wait for one answer",
+    )] = None,
+    mode: Annotated[str | None, typer.Option(
+        "--mode", envvar="SUMMARIZER_LLM_MODE",
+        help="structured-output mode: json, json_grammar, md_json, tools or json_schema "
+        "(default per provider)",
+    )] = None,
+    max_reasks: Annotated[int | None, typer.Option(
+        "--max-reasks", envvar="SUMMARIZER_MAX_REASKS",
+        help="times to send a wrong answer back to the model (default 2)",
+    )] = None,
+    cache: Annotated[bool, typer.Option(
+        "--cache/--no-cache", envvar="SUMMARIZER_LLM_CACHE",
+        help="reuse earlier answers for the same model, prompt and text",
+    )] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines on stderr")] = False,
+) -> None:  # fmt: skip
     """Summarise one report."""
     from summarizer.pipeline import summarize_path
     from summarizer.render import to_markdown
 
+    engine = engine or ("llm" if model else "rules")
     if engine not in ("rules", "llm"):
         fail(f"unknown engine {engine!r}: choose rules or llm")
-    summary = run_guarded(lambda: summarize_path(path, engine=engine))
+    options: dict[str, Any] = {}
+    if engine == "llm":
+        given = {
+            "model": model, "api_base": api_base, "api_key_env": api_key_env,
+            "timeout": timeout, "mode": mode, "max_reasks": max_reasks,
+        }  # fmt: skip
+        options = {key: value for key, value in given.items() if value is not None}
+        options["cache"] = cache
+        if not quiet:
+            options["on_progress"] = _report_progress
+    summary = run_guarded(lambda: summarize_path(path, engine=engine, llm_options=options or None))
     typer.echo(summary.to_json() if format is Format.json else to_markdown(summary))
+
+
+def _report_progress(progress: Any) -> None:
+    if progress.call is not None:
+        usage = progress.summary.engine.usage
+        typer.echo(
+            f"llm: {progress.done}/{progress.total} calls done ({progress.call.task}); "
+            f"{usage.tokens_in} tokens in, {usage.tokens_out} out, {usage.seconds:.0f} s",
+            err=True,
+        )

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from summarizer.normalize import NormalizedText
 from summarizer.rules.evidence import evidence, verbatim
-from summarizer.rules.phrases import Pool, clauses, split_indicator, starts_with_verb, strip_indicator
+from summarizer.rules.phrases import (
+    Pool,
+    clauses,
+    split_indicator,
+    starts_with_verb,
+    strip_indicator,
+)
 from summarizer.schema import Quantity, Target, TargetKind
 
 __all__ = ["parse_targets", "TargetsResult"]

@@ -1,0 +1,170 @@
+"""Throughput of ``summarizer batch``: the rules engine on one core, the LLM engine on a server.
+
+    .venv/bin/python evals/bench_batch.py rules [--reports 200]
+    .venv/bin/python evals/bench_batch.py llm [--reports 60 --concurrency 16 --latency 1]
+
+``rules`` summarises N variants of the seed reports (each a seed with a numbered line
+added, so every file has its own hash) with one worker pinned to one CPU core, through the
+same library call the CLI makes (outputs, journal and fsyncs included).
+
+``llm`` runs the LLM engine against the fault-injecting OpenAI-compatible server of
+``tests/fault_server.py`` (a test double that answers every call after ``--latency``
+seconds) and compares the wall time with the ideal: reports x calls per report x latency
+/ concurrency.  Nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import sys
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the project, and tests/ for the fault server
+
+from summarizer.batch import BatchResult, BatchSettings, run_batch  # noqa: E402
+
+
+def write_variants(folder: Path, count: int) -> list[Path]:
+    """``count`` reports: the seeds in turn, each with a numbered line added at the end."""
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        seed = seeds[i % len(seeds)]
+        text = seed.read_text(encoding="utf-8").rstrip("\n")
+        path = folder / f"{i:03d}_{seed.stem.split('_')[0]}.txt"
+        path.write_text(f"{text}\n\n（本文件编号：{i + 1:03d}）\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _run(folder: Path, out: Path, settings: BatchSettings) -> tuple[BatchResult, float]:
+    clock = time.perf_counter()
+    result = run_batch([str(folder)], out, settings)
+    return result, time.perf_counter() - clock
+
+
+def bench_rules(reports: int, concurrency: int) -> int:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+    with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+        folder = Path(tmp, "in")
+        sizes = sum(p.stat().st_size for p in write_variants(folder, reports))
+        result, wall = _run(
+            folder, Path(tmp, "out"), BatchSettings(engine="rules", concurrency=concurrency)
+        )
+        counts = result.manifest["counts"]
+        print(
+            f"rules engine, {reports} reports ({sizes / 1e6:.1f} MB), {concurrency} worker(s) on 1 core"
+        )
+        inside = sum(o.seconds for o in result.outcomes if o.status == "ok")
+        print(f"  summarised {counts['summarised']}, failed {counts['failed']}")
+        print(f"  in the library call (load + summarise): {inside:.2f} s; the rest is batch I/O")
+        print(
+            f"  wall {wall:.2f} s = {reports / wall:.1f} reports/s, {1000 * wall / reports:.0f} ms/report"
+        )
+        return result.exit_code
+
+
+def _empty_answer(request: object) -> object:
+    """Every call's answer: empty lists, which every answer model accepts and which are grounded."""
+    from tests.fault_server import Reply
+
+    return Reply.json({"headline_figures": [], "areas": [], "problems": [], "targets": []})
+
+
+def _serve(latency: float, port: Connection, stop: Connection) -> None:
+    """The fault server in its own process, so it does not share the batch's interpreter lock."""
+    from tests.fault_server import FaultServer
+
+    with FaultServer(latency=latency, responder=_empty_answer) as server:
+        port.send((server.base_url, 0))
+        stop.recv()
+        port.send((server.base_url, len(server.requests)))
+
+
+def bench_llm(reports: int, concurrency: int, latency: float) -> int:
+    from summarizer.llm import _libraries
+    from summarizer.ratelimit import GATE
+
+    clock = time.perf_counter()
+    _libraries()  # litellm's import is a one-off start-up cost, not throughput
+    imported = time.perf_counter() - clock
+    GATE.reset()
+    context = multiprocessing.get_context("spawn")
+    port_out, port_in = context.Pipe()
+    stop_out, stop_in = context.Pipe()
+    server = context.Process(target=_serve, args=(latency, port_in, stop_out), daemon=True)
+    server.start()
+    try:
+        base_url, _ = port_out.recv()
+        with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
+            folder = Path(tmp, "in")
+            write_variants(folder, reports)
+            settings = BatchSettings(
+                engine="llm",
+                model="openai/fault-double",
+                concurrency=concurrency,
+                # One call at a time within a report, so the batch's concurrency is the number
+                # of requests in flight; no response cache, so every call reaches the server.
+                llm_options={
+                    "api_base": base_url,
+                    "api_key": "bench-placeholder",
+                    "concurrency": 1,
+                    "cache": False,
+                    "retries": 0,
+                },
+            )
+            result, wall = _run(folder, Path(tmp, "out"), settings)
+        stop_in.send(None)
+        _, received = port_out.recv()
+    finally:
+        server.join(timeout=10)
+        if server.is_alive():
+            server.terminate()
+    usage = result.manifest["usage"]["this_run"]
+    counts = result.manifest["counts"]
+    calls_per_report = usage["calls"] / max(1, counts["summarised"])
+    ideal = reports * calls_per_report * latency / concurrency
+    print(
+        f"llm engine, {reports} reports, concurrency {concurrency}, "
+        f"server latency {latency:g} s (fault-injecting test server, own process)"
+    )
+    print(f"  litellm import before the clock: {imported:.1f} s")
+    print(
+        f"  summarised {counts['summarised']}, failed {counts['failed']}; "
+        f"{usage['calls']} calls ({calls_per_report:.2f} per report), {received} requests received"
+    )
+    for failure in result.manifest["failures"][:3]:
+        print(f"  failed: {failure['source']}: {failure['reason']}")
+    print(
+        f"  wall {wall:.2f} s; ideal {reports} x {calls_per_report:.2f} x {latency:g} s "
+        f"/ {concurrency} = {ideal:.2f} s; ratio {wall / ideal:.2f} (bar: <= 1.3)"
+    )
+    return result.exit_code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="engine", required=True)
+    rules = sub.add_parser("rules", help="the rules engine on one core")
+    rules.add_argument("--reports", type=int, default=200)
+    rules.add_argument("--concurrency", type=int, default=1)
+    llm = sub.add_parser("llm", help="the LLM engine against the fault-injecting server")
+    llm.add_argument("--reports", type=int, default=60)
+    llm.add_argument("--concurrency", type=int, default=16)
+    llm.add_argument("--latency", type=float, default=1.0)
+    args = parser.parse_args()
+    if args.engine == "rules":
+        sys.exit(bench_rules(args.reports, args.concurrency))
+    sys.exit(bench_llm(args.reports, args.concurrency, args.latency))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""A token or cost budget shared by the workers of a batch.
+
+A report is started only if what has been spent, plus an estimate for the reports in
+flight and this one (the mean of those finished so far), stays within the budget.  Once a
+start is refused the budget is "reached" and no further report starts; reports already
+running finish and are kept, so the overshoot is at most what they spend beyond the estimate.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from summarizer.schema import Usage
+
+__all__ = ["Budget"]
+
+
+class Budget:
+    def __init__(self, max_tokens: int | None = None, max_cost: float | None = None) -> None:
+        self.max_tokens = max_tokens
+        self.max_cost = max_cost
+        self.tokens = 0
+        self.cost = 0.0
+        self.cost_unknown = 0  # finished reports whose engine could not price its calls
+        self.calls = 0
+        self.finished = 0
+        self.in_flight = 0
+        self.reached = False
+        self._lock = threading.Lock()
+
+    def _over(self, spent: float, limit: float | None, upcoming: int) -> bool:
+        if limit is None:
+            return False
+        mean = spent / self.finished if self.finished else 0.0
+        return spent >= limit or spent + upcoming * mean > limit
+
+    def try_start(self) -> bool:
+        """Claim room for one more report; False once the budget is reached."""
+        with self._lock:
+            upcoming = self.in_flight + 1
+            if (
+                self.reached
+                or self._over(self.tokens, self.max_tokens, upcoming)
+                or self._over(self.cost, self.max_cost, upcoming)
+            ):
+                self.reached = True
+                return False
+            self.in_flight += 1
+            return True
+
+    def finish(self, usage: Usage | None) -> None:
+        """Account for a report that was started (usage None if the engine reported none)."""
+        with self._lock:
+            self.in_flight -= 1
+            if usage is None:
+                return
+            self.finished += 1
+            self.calls += usage.calls
+            self.tokens += usage.tokens_in + usage.tokens_out
+            if usage.cost_usd is None:
+                self.cost_unknown += usage.calls > 0
+            else:
+                self.cost += usage.cost_usd
+            if (self.max_tokens is not None and self.tokens >= self.max_tokens) or (
+                self.max_cost is not None and self.cost >= self.max_cost
+            ):
+                self.reached = True

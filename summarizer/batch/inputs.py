@@ -1,0 +1,120 @@
+"""Which files a batch summarises: files, folders and globs in, one entry per file found.
+
+Folders are walked recursively for the formats the loader reads, skipping hidden entries
+and the output folder.  Files with the same content are summarised once: the first one
+found (in argument order, paths sorted within an argument) is kept, the others are marked
+as its duplicates.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["Found", "discover", "file_sha256", "SUFFIXES"]
+
+# The formats the loader reads; a file named explicitly is passed to it whatever its suffix.
+SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+_GLOB_CHARS = set("*?[")
+
+
+@dataclass(frozen=True)
+class Found:
+    """One file named by the inputs, and what the batch makes of it."""
+
+    source: str  # the path as given or expanded, shown to the user and in the index
+    path: Path
+    status: Literal["unique", "duplicate", "problem"]
+    sha256: str | None = None
+    duplicate_of: str | None = None
+    reason: str | None = None
+    size: int = 0  # bytes: the largest reports are started first, to shorten the tail
+
+
+def file_sha256(path: Path) -> tuple[str, int]:
+    """The sha256 of a file's bytes, and how many there are."""
+    digest, size = hashlib.sha256(), 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _inside(path: Path, folder: Path | None) -> bool:
+    if folder is None:
+        return False
+    try:
+        path.resolve().relative_to(folder)
+    except ValueError:
+        return False
+    return True
+
+
+def _walk(folder: Path, exclude: Path | None) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and not _inside(Path(root, d), exclude)
+        )
+        for name in sorted(files):
+            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
+                found.append(Path(root, name))
+    return found
+
+
+def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None]:
+    """The files one argument names, or the reason it names none."""
+    path = Path(argument)
+    if path.is_dir():
+        return _walk(path, exclude), None
+    if path.exists():
+        return [path], None
+    if _GLOB_CHARS & set(argument):
+        matches: list[Path] = []
+        for match in sorted(glob.glob(argument, recursive=True)):
+            candidate = Path(match)
+            if candidate.is_dir():
+                matches.extend(_walk(candidate, exclude))
+            elif candidate.is_file() and not _inside(candidate, exclude):
+                matches.append(candidate)
+        return matches, (None if matches else "the pattern matches no file")
+    return [], "no such file or folder"
+
+
+def discover(arguments: list[str], exclude: Path | None = None) -> list[Found]:
+    """Every file the arguments name, in order, with content duplicates marked."""
+    exclude = exclude.resolve() if exclude is not None else None
+    found: list[Found] = []
+    seen_paths: set[Path] = set()
+    first_by_hash: dict[str, str] = {}
+    for argument in arguments:
+        paths, reason = _expand(argument, exclude)
+        if reason:
+            found.append(Found(argument, Path(argument), "problem", reason=reason))
+        for path in paths:
+            real = path.resolve()
+            if real in seen_paths:
+                continue
+            seen_paths.add(real)
+            source = str(path)
+            try:
+                sha, size = file_sha256(path)
+            except OSError as error:
+                why = error.strerror or type(error).__name__
+                found.append(Found(source, path, "problem", reason=f"cannot read: {why}"))
+                continue
+            if sha in first_by_hash:
+                found.append(
+                    Found(
+                        source, path, "duplicate", sha, duplicate_of=first_by_hash[sha], size=size
+                    )
+                )
+            else:
+                first_by_hash[sha] = source
+                found.append(Found(source, path, "unique", sha, size=size))
+    return found

@@ -1,0 +1,186 @@
+"""What a batch writes: one JSON and one Markdown file per report, and whole-run tables.
+
+    OUT/reports/<stem>.json   the summary (the schema), deterministic for an input and settings
+    OUT/reports/<stem>.md     the same, rendered
+    OUT/index.jsonl           one line per input file: ok, failed, duplicate or not started
+    OUT/targets.csv           every target of every report (and targets.xlsx with openpyxl)
+
+A summary's wall-clock ``engine.usage.seconds`` is the one field that differs between two
+runs of the same input; it goes to the journal and the manifest and is zeroed in the file,
+so a resumed batch writes byte-identical outputs to an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from summarizer.batch.atomic import fsync_dir, write_atomic
+from summarizer.schema import ReportSummary
+
+__all__ = [
+    "REPORTS_DIR",
+    "ReportFiles",
+    "report_files",
+    "stable",
+    "write_report",
+    "read_report",
+    "index_line",
+    "report_line",
+    "write_index",
+    "write_targets",
+]
+
+REPORTS_DIR = "reports"
+INDEX_NAME = "index.jsonl"
+CSV_NAME = "targets.csv"
+XLSX_NAME = "targets.xlsx"
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    json: Path
+    markdown: Path
+
+
+def report_files(out_dir: Path, stem: str) -> ReportFiles:
+    folder = out_dir / REPORTS_DIR
+    files = ReportFiles(folder / f"{stem}.json", folder / f"{stem}.md")
+    if files.json.parent != folder or files.json.name.startswith("."):
+        raise ValueError(f"unsafe output name {stem!r}")
+    return files
+
+
+def stable(summary: ReportSummary) -> ReportSummary:
+    """The summary as written: the same for every run of the same input and settings."""
+    usage = summary.engine.usage.model_copy(update={"seconds": 0.0})
+    engine = summary.engine.model_copy(update={"usage": usage})
+    return summary.model_copy(update={"engine": engine})
+
+
+def write_report(out_dir: Path, stem: str, summary: ReportSummary) -> str:
+    """Write a report's JSON and Markdown atomically; return the JSON's sha256."""
+    from summarizer.render import to_markdown
+
+    files = report_files(out_dir, stem)
+    stable_summary = stable(summary)
+    text = stable_summary.to_json() + "\n"
+    write_atomic(files.json, text, sync_dir=False)
+    write_atomic(files.markdown, to_markdown(stable_summary), sync_dir=False)
+    fsync_dir(files.json.parent)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_report(out_dir: Path, stem: str, sha256: str | None = None) -> ReportSummary | None:
+    """A report written earlier, or None if it is missing, altered or invalid."""
+    files = report_files(out_dir, stem)
+    try:
+        data = files.json.read_bytes()
+        if not files.markdown.is_file():
+            return None
+    except OSError:
+        return None
+    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+        return None
+    try:
+        return ReportSummary.model_validate_json(data)
+    except ValueError:
+        return None
+
+
+def index_line(source: str, status: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "source": source,
+        "status": status,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def report_line(source: str, sha256: str, stem: str, summary: ReportSummary) -> dict[str, Any]:
+    """The index line of a summarised report."""
+    meta, usage = summary.meta, summary.engine.usage
+    verification = summary.verification
+    return index_line(
+        source,
+        "ok",
+        sha256=sha256,
+        report=stem,
+        json=f"{REPORTS_DIR}/{stem}.json",
+        markdown=f"{REPORTS_DIR}/{stem}.md",
+        region=meta.region,
+        level=meta.level,
+        year=meta.year,
+        title=meta.title,
+        kind=meta.kind,
+        targets=len(summary.targets),
+        numbers_total=verification.numbers_total if verification else None,
+        numbers_grounded=verification.numbers_grounded if verification else None,
+        warnings=[warning.code for warning in summary.warnings],
+        engine=summary.engine.name,
+        model=summary.engine.model,
+        prompt_version=summary.engine.prompt_version,
+        tokens=usage.tokens_in + usage.tokens_out,
+        cost_usd=usage.cost_usd,
+    )
+
+
+def write_index(out_dir: Path, lines: Iterable[dict[str, Any]]) -> Path:
+    path = out_dir / INDEX_NAME
+    text = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+    write_atomic(path, text)
+    return path
+
+
+def _target_table(reports: list[tuple[str, ReportSummary]]) -> tuple[list[str], list[list[Any]]]:
+    from summarizer.render import targets_rows
+
+    header: list[str] = ["report"]
+    rows: list[dict[str, Any]] = []
+    for stem, summary in reports:
+        for row in targets_rows(summary):
+            for key in row:
+                if key not in header:
+                    header.append(key)
+            rows.append({"report": stem, **row})
+    return header, [[row.get(key) for key in header] for row in rows]
+
+
+def write_targets(out_dir: Path, reports: list[tuple[str, ReportSummary]]) -> list[Path]:
+    """Write every target of every report as CSV, and as Excel when openpyxl is installed."""
+    header, rows = _target_table(reports)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    # A byte-order mark so that Excel opens the Chinese text as UTF-8.
+    write_atomic(out_dir / CSV_NAME, "\ufeff" + buffer.getvalue())
+    written = [out_dir / CSV_NAME]
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        return written
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "targets"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(
+            [
+                value
+                if isinstance(value, int | float | str)
+                else (None if value is None else str(value))
+                for value in row
+            ]
+        )
+    sheet.freeze_panes = "A2"
+    data = io.BytesIO()
+    book.save(data)
+    write_atomic(out_dir / XLSX_NAME, data.getvalue())
+    written.append(out_dir / XLSX_NAME)
+    return written

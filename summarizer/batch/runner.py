@@ -1,0 +1,312 @@
+"""Run a batch: plan from the journal, summarise the rest concurrently, write the tables.
+
+Each report is summarised by one library call (``summarize_document``) in a worker thread;
+its JSON and Markdown are written atomically, then a journal line marks it finished.  A
+killed run therefore leaves only whole files, and the next run skips exactly the reports
+the journal vouches for (their JSON is checked against the hash the journal recorded).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from summarizer.batch import outputs
+from summarizer.batch.atomic import remove_stale_temps
+from summarizer.batch.budget import Budget
+from summarizer.batch.inputs import Found, discover
+from summarizer.batch.journal import JOURNAL_NAME, Journal
+from summarizer.batch.manifest import build_manifest, write_manifest
+from summarizer.batch.naming import Namer
+from summarizer.batch.settings import BatchSettings
+from summarizer.errors import InputError, SummarizerError
+from summarizer.schema import ReportSummary, Usage
+
+__all__ = ["Summarize", "Outcome", "Progress", "BatchResult", "run_batch"]
+
+Summarize = Callable[[Path], ReportSummary]
+Status = Literal["ok", "resumed", "failed", "not_started", "duplicate", "problem"]
+EventHandler = Callable[[str, "Outcome | None", "Progress"], None]
+
+
+@dataclass
+class Outcome:
+    """What became of one input file."""
+
+    found: Found
+    status: Status
+    stem: str | None = None
+    reason: str | None = None
+    usage: Usage | None = None
+    seconds: float = 0.0
+    summary: ReportSummary | None = field(default=None, repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.found.source
+
+
+@dataclass
+class Progress:
+    """Counts for a progress display; ``total`` is what this run has to summarise."""
+
+    total: int = 0
+    resumed: int = 0
+    done: int = 0
+    failed: int = 0
+    tokens: int = 0
+    cost: float = 0.0
+
+
+@dataclass
+class BatchResult:
+    out_dir: Path
+    outcomes: list[Outcome]
+    manifest: dict[str, Any]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in ("failed", "problem")]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every input is summarised; 1 when any failed or was not started."""
+        if self.manifest.get("status") == "interrupted":
+            return 130
+        return 0 if all(o.status in ("ok", "resumed", "duplicate") for o in self.outcomes) else 1
+
+
+def _library_summarize(settings: BatchSettings) -> Summarize:
+    from summarizer.load import load_path
+    from summarizer.pipeline import summarize_document
+
+    options = settings.engine_options()
+    return lambda path: summarize_document(load_path(path), **options)
+
+
+@contextmanager
+def _locked(out_dir: Path) -> Iterator[None]:
+    """Refuse a second batch writing to the same folder; the lock dies with the process."""
+    handle = open(out_dir / ".lock", "a+b")  # noqa: SIM115 - held for the whole run
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InputError(f"another batch is writing to {out_dir}") from None
+        yield
+    finally:
+        handle.close()
+
+
+def _prepare_out(out_dir: Path) -> None:
+    try:
+        (out_dir / outputs.REPORTS_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"{out_dir}: cannot create the output folder ({error.strerror})") from None
+    if not os.access(out_dir, os.W_OK):
+        raise InputError(f"{out_dir}: the output folder is not writable")
+
+
+def run_batch(
+    arguments: list[str],
+    out_dir: Path,
+    settings: BatchSettings,
+    *,
+    summarize: Summarize | None = None,
+    on_event: EventHandler | None = None,
+    stop: threading.Event | None = None,
+) -> BatchResult:
+    """Summarise every report the arguments name into ``out_dir``; see the module doc."""
+    _prepare_out(out_dir)
+    with _locked(out_dir):
+        return _Run(arguments, out_dir, settings, summarize, on_event, stop).execute()
+
+
+class _Run:
+    def __init__(
+        self,
+        arguments: list[str],
+        out_dir: Path,
+        settings: BatchSettings,
+        summarize: Summarize | None,
+        on_event: EventHandler | None,
+        stop: threading.Event | None,
+    ) -> None:
+        self.arguments = arguments
+        self.out_dir = out_dir
+        self.settings = settings
+        self.summarize = summarize or _library_summarize(settings)
+        self.on_event = on_event or (lambda kind, outcome, progress: None)
+        self.stop = stop or threading.Event()
+        self.budget = Budget(settings.max_tokens, settings.max_cost)
+        self.progress = Progress()
+        self.lock = threading.Lock()
+        self.settings_key = settings.key()
+        self.journal = Journal(out_dir / JOURNAL_NAME)
+
+    def execute(self) -> BatchResult:
+        started_at, clock = time.time(), time.monotonic()
+        for folder in (self.out_dir, self.out_dir / outputs.REPORTS_DIR):
+            remove_stale_temps(folder)
+        outcomes, pending = self._plan(discover(self.arguments, exclude=self.out_dir))
+        self.progress.total = len(pending)
+        self.progress.resumed = sum(o.status == "resumed" for o in outcomes)
+        self.on_event("plan", None, self.progress)
+        interrupted = self._summarise(pending)
+        tables = self._write_tables(outcomes)
+        manifest = build_manifest(
+            settings=self.settings,
+            settings_key=self.settings_key,
+            outcomes=outcomes,
+            budget=self.budget,
+            started_at=started_at,
+            seconds=time.monotonic() - clock,
+            interrupted=interrupted,
+            tables=tables,
+        )
+        write_manifest(self.out_dir, manifest)
+        return BatchResult(self.out_dir, outcomes, manifest)
+
+    def _plan(self, found: list[Found]) -> tuple[list[Outcome], list[Outcome]]:
+        """Outcomes for every input; those still to summarise are also returned as pending."""
+        namer = Namer()
+        outcomes: list[Outcome] = []
+        pending: list[Outcome] = []
+        for item in found:
+            if item.status != "unique":
+                status: Status = "duplicate" if item.status == "duplicate" else "problem"
+                outcomes.append(Outcome(item, status, reason=item.reason))
+                continue
+            assert item.sha256 is not None
+            record = self.journal.get(Journal.key(item.sha256, self.settings_key))
+            summary = None
+            if record is not None and self.settings.resume:
+                summary = outputs.read_report(
+                    self.out_dir, record["stem"], record.get("json_sha256")
+                )
+            if summary is not None and record is not None:
+                namer.claim(record["stem"], item.sha256)
+                usage = Usage.model_validate(record.get("usage") or {})
+                outcomes.append(
+                    Outcome(item, "resumed", record["stem"], usage=usage, summary=summary)
+                )
+            else:
+                outcome = Outcome(item, "not_started")
+                outcomes.append(outcome)
+                pending.append(outcome)
+        for outcome in pending:
+            assert outcome.found.sha256 is not None
+            outcome.stem = namer.name(outcome.source, outcome.found.sha256)
+        return outcomes, pending
+
+    def _summarise(self, pending: list[Outcome]) -> bool:
+        """Run the pending reports; True if interrupted (Ctrl-C)."""
+        if not pending:
+            return False
+        with ThreadPoolExecutor(self.settings.concurrency, "batch") as pool:
+            # Largest first: a long report started last would keep the batch waiting alone.
+            ordered = sorted(pending, key=lambda outcome: -outcome.found.size)
+            futures = [pool.submit(self._one, outcome) for outcome in ordered]
+            try:
+                wait(futures)
+            except KeyboardInterrupt:
+                self.stop.set()
+                wait(futures)  # reports in flight finish and are kept
+                return True
+        for future in futures:
+            future.result()  # re-raise a bug in the runner itself
+        return self.stop.is_set()
+
+    def _one(self, outcome: Outcome) -> None:
+        if self.stop.is_set():
+            outcome.reason = "the batch was interrupted"
+            return
+        if not self.budget.try_start():
+            outcome.reason = "the token or cost budget was reached"
+            self._event("budget", outcome)
+            return
+        clock = time.monotonic()
+        summary = None
+        try:
+            summary = self.summarize(outcome.found.path)
+        except SummarizerError as error:
+            outcome.status, outcome.reason = "failed", str(error)
+        except Exception as error:  # one bad input must not stop the batch
+            outcome.status = "failed"
+            outcome.reason = f"internal error: {type(error).__name__}: {error}"
+        finally:
+            outcome.seconds = time.monotonic() - clock
+            self.budget.finish(summary.engine.usage if summary else None)
+        if summary is not None:
+            self._keep(outcome, summary)
+        self._event("finished", outcome)
+
+    def _keep(self, outcome: Outcome, summary: ReportSummary) -> None:
+        assert outcome.stem is not None and outcome.found.sha256 is not None
+        try:
+            json_sha = outputs.write_report(self.out_dir, outcome.stem, summary)
+            usage = summary.engine.usage
+            self.journal.append(
+                Journal.key(outcome.found.sha256, self.settings_key),
+                sha256=outcome.found.sha256,
+                settings=self.settings_key,
+                stem=outcome.stem,
+                source=outcome.source,
+                json_sha256=json_sha,
+                usage=usage.model_dump(mode="json"),
+                seconds=round(outcome.seconds, 3),
+            )
+        except OSError as error:
+            outcome.status = "failed"
+            outcome.reason = f"cannot write the outputs: {error.strerror or error}"
+            return
+        outcome.status, outcome.usage = "ok", usage
+        outcome.summary = outputs.stable(summary)
+
+    def _event(self, kind: str, outcome: Outcome) -> None:
+        with self.lock:
+            if outcome.status == "ok":
+                self.progress.done += 1
+            elif outcome.status == "failed":
+                self.progress.failed += 1
+            self.progress.tokens = self.budget.tokens
+            self.progress.cost = self.budget.cost
+            self.on_event(kind, outcome, self.progress)
+
+    def _write_tables(self, outcomes: list[Outcome]) -> dict[str, str]:
+        lines = []
+        reports: list[tuple[str, ReportSummary]] = []
+        for outcome in outcomes:
+            found = outcome.found
+            if outcome.summary is not None and outcome.stem and found.sha256:
+                summary = outcome.summary
+                reports.append((outcome.stem, summary))
+                lines.append(outputs.report_line(found.source, found.sha256, outcome.stem, summary))
+            elif outcome.status == "duplicate":
+                lines.append(
+                    outputs.index_line(
+                        found.source,
+                        "duplicate",
+                        sha256=found.sha256,
+                        duplicate_of=found.duplicate_of,
+                    )
+                )
+            else:
+                status = "failed" if outcome.status == "problem" else outcome.status
+                lines.append(
+                    outputs.index_line(
+                        found.source, status, sha256=found.sha256, reason=outcome.reason
+                    )
+                )
+        tables = {"index": outputs.write_index(self.out_dir, lines).name}
+        for path in outputs.write_targets(self.out_dir, reports):
+            tables[f"targets_{path.suffix.lstrip('.')}"] = path.name
+        return tables

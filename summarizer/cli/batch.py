@@ -1,0 +1,155 @@
+"""``summarizer batch INPUT... --out DIR``: many reports, concurrent and resumable.
+
+Exit codes: 0 every report summarised, 1 some input failed or was not started (budget),
+2 bad usage, 130 interrupted.  The run manifest (OUT/manifest.json) lists every failure.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from summarizer.cli._common import fail, run_guarded
+
+if TYPE_CHECKING:
+    from summarizer.batch import BatchResult, Outcome
+    from summarizer.batch import Progress as BatchProgress
+
+
+def _progress_display(console: Console) -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("failed {task.fields[failed]}"),
+        TextColumn("tokens {task.fields[tokens]:,}"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+def main(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="report files, folders or glob patterns (.txt .md .html .docx .pdf)"),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", "-o", envvar="SUMMARIZER_BATCH_OUT", help="output folder")
+    ],
+    engine: Annotated[
+        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
+    ] = "rules",
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency",
+            "-j",
+            envvar="SUMMARIZER_CONCURRENCY",
+            help="reports summarised at once (default 1 for rules, 4 for llm)",
+        ),
+    ] = None,
+    max_tokens: Annotated[
+        int | None,
+        typer.Option(help="stop starting reports once about this many tokens are spent"),
+    ] = None,
+    max_cost: Annotated[
+        float | None,
+        typer.Option(help="stop starting reports once about this many US dollars are spent"),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="summarise again the reports the journal lists as done")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="no progress bar or summary; errors only")
+    ] = False,
+) -> None:
+    """Summarise many reports into a folder; re-run the same command to resume."""
+    from summarizer.batch import BatchSettings, run_batch
+
+    if engine not in ("rules", "llm"):
+        fail(f"unknown engine {engine!r}: choose rules or llm")
+    if model and engine != "llm":
+        fail("--model applies to the llm engine only (add --engine llm)")
+    settings = run_guarded(
+        lambda: BatchSettings(
+            engine=engine,
+            model=model,
+            concurrency=(4 if engine == "llm" else 1) if concurrency is None else concurrency,
+            max_tokens=max_tokens,
+            max_cost=max_cost,
+            resume=not fresh,
+        )
+    )
+    console = Console(stderr=True)
+    display = _progress_display(console) if not quiet else None
+    task = None
+
+    def on_event(kind: str, outcome: Outcome | None, progress: BatchProgress) -> None:
+        nonlocal task
+        if display is None:
+            return
+        if kind == "plan":
+            label = f"resuming ({progress.resumed} done)" if progress.resumed else "summarising"
+            task = display.add_task(label, total=progress.total, failed=0, tokens=0)
+            return
+        if task is None or outcome is None:
+            return
+        finished = progress.done + progress.failed
+        display.update(task, completed=finished, failed=progress.failed, tokens=progress.tokens)
+        if kind == "finished" and outcome.status == "failed":
+            message = escape(f"{outcome.source}: {outcome.reason}")
+            display.console.print(f"[red]failed[/] {message}", highlight=False)
+
+    if display is not None:
+        display.start()
+    try:
+        result = run_guarded(lambda: run_batch(inputs, out, settings, on_event=on_event))
+    finally:
+        if display is not None:
+            display.stop()
+    _report(result, console, quiet)
+    raise typer.Exit(result.exit_code)
+
+
+def _report(result: BatchResult, console: Console, quiet: bool) -> None:
+    manifest = result.manifest
+    counts, usage = manifest["counts"], manifest["usage"]["this_run"]
+    if quiet:
+        for failure in manifest["failures"]:
+            typer.echo(f"failed: {failure['source']}: {failure['reason']}", err=True)
+        return
+    for outcome in result.outcomes:  # inputs refused before summarising (failures were shown)
+        if outcome.status == "problem":
+            console.print(f"[red]failed[/] {escape(f'{outcome.source}: {outcome.reason}')}")
+    cost = f", ${usage['cost_usd']:.4f}" if usage["cost_usd"] is not None else ""
+    console.print(
+        f"{counts['summarised']} summarised, {counts['resumed']} already done, "
+        f"{counts['duplicates']} duplicates, {counts['failed']} failed, "
+        f"{counts['not_started']} not started; {usage['tokens']:,} tokens{cost}; "
+        f"{manifest['seconds']:.1f} s",
+        highlight=False,
+    )
+    if manifest["status"] == "budget_reached":
+        console.print("the budget was reached: re-run with a larger one to finish", highlight=False)
+    elif manifest["status"] == "interrupted":
+        console.print("interrupted: re-run the same command to finish", highlight=False)
+    console.print(f"outputs in {result.out_dir} (manifest.json lists failures)", highlight=False)

@@ -1,0 +1,194 @@
+"""``summarizer eval``: score an engine on a dataset, compare two runs, test the verifier.
+
+    summarizer eval --dataset PATH [--engine rules|llm] [--model M] [--api-base URL] [--out DIR]
+    summarizer eval compare RUN_A RUN_B
+    summarizer eval verifier [--dataset PATH ...]
+
+Exit codes: 0 done, 1 some case failed (eval) / a regression (compare --fail-on-regression) /
+a goal missed (verifier --strict), 2 bad usage or a refused dataset.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import partial
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from summarizer.cli._common import fail, run_guarded
+
+app = typer.Typer(
+    help="Score an engine on a dataset of reports with gold annotations (GOLD_FORMAT.md).",
+    invoke_without_command=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _console() -> Console:
+    return Console(width=shutil.get_terminal_size((170, 24)).columns, highlight=False)
+
+
+def _default_cache(out: Path | None) -> Path | None:
+    if out is not None:
+        return out / ".cache"
+    home = os.environ.get("SUMMARIZER_HOME")
+    return Path(home) / "eval-cache" if home else None
+
+
+@app.callback()
+def run(
+    ctx: typer.Context,
+    dataset: Annotated[
+        Path | None,
+        typer.Option(
+            "--dataset",
+            "-d",
+            envvar="SUMMARIZER_EVAL_DATASET",
+            help="dataset folder (GOLD_FORMAT.md)",
+        ),
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
+    ] = "rules",
+    model: Annotated[
+        str | None,
+        typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
+    ] = None,
+    api_base: Annotated[
+        str | None,
+        typer.Option(
+            "--api-base",
+            envvar="SUMMARIZER_API_BASE",
+            help="OpenAI-compatible server for the llm engine",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="folder for results.json, report.html and predictions"),
+    ] = None,
+    case: Annotated[
+        list[str] | None, typer.Option("--case", help="score only this case (repeatable)")
+    ] = None,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="summarise every case again (llm engine)")
+    ] = False,
+) -> None:
+    """Score an engine on every case of a dataset folder."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if dataset is None:
+        fail("give a dataset folder: summarizer eval --dataset PATH")
+    from summarizer.evaluate import EvalSettings, load_dataset, print_run, run_dataset, save_run
+
+    options = {"api_base": api_base} if api_base else {}
+    if api_base and engine != "llm":
+        fail("--api-base applies to the llm engine only (add --engine llm)")
+    settings = run_guarded(
+        lambda: EvalSettings(
+            engine=engine,
+            model=model,
+            llm_options=options,
+            cache_dir=None if no_cache else _default_cache(out),
+        )
+    )
+    data = run_guarded(lambda: load_dataset(dataset, case or None))
+    console = _console()
+    err = Console(stderr=True, highlight=False)
+
+    def progress(result, timing) -> None:
+        mark = "[red]failed[/]" if result.error else "done"
+        err.print(f"[dim]{escape(result.case_id)}: {mark} in {timing.seconds:.2f}s[/]")
+
+    evaluation = run_guarded(lambda: run_dataset(data, settings, on_case=progress))
+    print_run(console, evaluation.result, evaluation.timings)
+    if out is not None:
+        written = save_run(evaluation, out)
+        console.print(
+            f"wrote {escape(str(out / 'results.json'))}, {escape(str(out / 'report.html'))} "
+            f"and {len(written) - 3} prediction(s)"
+        )
+    if evaluation.result.totals.errors:
+        raise typer.Exit(1)
+
+
+@app.command("compare")
+def compare(
+    run_a: Annotated[
+        Path, typer.Argument(help="the first run: an --out folder or its results.json")
+    ],
+    run_b: Annotated[Path, typer.Argument(help="the second run, compared with the first")],
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="also write the comparison as JSON here")
+    ] = None,
+    fail_on_regression: Annotated[
+        bool, typer.Option("--fail-on-regression", help="exit 1 if any case or total got worse")
+    ] = False,
+) -> None:
+    """Show what got better and what got worse from RUN_A to RUN_B, case by case."""
+    from summarizer.evaluate import compare_runs, load_run, print_comparison
+
+    result_a, timings_a = run_guarded(lambda: load_run(run_a))
+    result_b, timings_b = run_guarded(lambda: load_run(run_b))
+    comparison = compare_runs(result_a, result_b)
+    print_comparison(_console(), comparison, (timings_a, timings_b))
+    if json_out is not None:
+        json_out.parent.mkdir(parents=True, exist_ok=True)
+        json_out.write_text(comparison.model_dump_json(indent=2), encoding="utf-8")
+    if fail_on_regression and comparison.regressed:
+        raise typer.Exit(1)
+
+
+def _default_datasets() -> list[Path]:
+    import summarizer
+
+    root = Path(summarizer.__file__).resolve().parent.parent / "evals" / "datasets"
+    return sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+
+@app.command("verifier")
+def verifier(
+    dataset: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--dataset",
+            "-d",
+            help="dataset folder (repeatable) [default: the datasets in evals/datasets]",
+        ),
+    ] = None,
+    source: Annotated[
+        str, typer.Option("--source", help="correct summaries to perturb: gold, rules or both")
+    ] = "both",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="write verifier.json here")
+    ] = None,
+    show: Annotated[
+        int, typer.Option("--show", help="list this many missed plants and false alarms")
+    ] = 10,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="exit 1 if a goal (99% caught, 1% false alarms) is missed"),
+    ] = False,
+) -> None:
+    """Plant wrong numbers in correct summaries and measure how many the verifier catches."""
+    from summarizer.evaluate import load_dataset
+    from summarizer.evaluate.verifier_eval import SOURCES, evaluate_verifier, print_verifier_report
+
+    if source not in SOURCES:
+        fail(f"unknown source {source!r}: choose {', '.join(SOURCES)}")
+    folders = dataset or _default_datasets()
+    if not folders:
+        fail("no dataset found: give one with --dataset PATH")
+    datasets = [run_guarded(partial(load_dataset, folder)) for folder in folders]
+    report = run_guarded(lambda: evaluate_verifier(datasets, source=source))
+    print_verifier_report(_console(), report, show=show)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "verifier.json").write_text(report.to_json(), encoding="utf-8")
+    if strict and not report.meets_goals:
+        raise typer.Exit(1)

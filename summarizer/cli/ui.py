@@ -1,0 +1,36 @@
+"""``summarizer ui``: start the web UI (``streamlit run ui/app.py``) from the project root."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+
+from summarizer.cli._common import fail
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = ROOT / "ui" / "app.py"
+
+
+def main(
+    port: int = typer.Option(8501, "--port", "-p", envvar="SUMMARIZER_UI_PORT", help="port to listen on"),
+    host: str = typer.Option("localhost", "--host", envvar="SUMMARIZER_UI_HOST", help="address to listen on"),
+    headless: bool = typer.Option(False, "--headless", help="do not open a browser"),
+) -> None:
+    """Start the web UI in a browser."""
+    if not APP.is_file():
+        fail(f"the web UI is not in this installation ({APP} is missing); run from a source checkout")
+    if importlib.util.find_spec("streamlit") is None:
+        fail("the web UI needs Streamlit: pip install 'summarizer[ui]'")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP),
+        "--server.port", str(port),
+        "--server.address", host,
+        "--server.headless", str(headless).lower(),
+        "--browser.gatherUsageStats", "false",
+    ]
+    # The project root holds .streamlit/config.toml (upload limit, theme).
+    raise typer.Exit(subprocess.call(command, cwd=ROOT))

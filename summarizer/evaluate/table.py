@@ -1,0 +1,132 @@
+"""The per-case table of a run, for the terminal."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from summarizer.evaluate.results import (
+    AREA_FIELDS,
+    ITEM_FIELDS,
+    AreaScore,
+    CaseResult,
+    ItemScore,
+    RunResult,
+    Timings,
+    Totals,
+)
+
+__all__ = ["run_table", "totals_table", "print_run", "FIELD_LABELS"]
+
+FIELD_LABELS = {
+    "headline_figures": "figures",
+    "targets": "targets",
+    "review_areas": "review",
+    "task_areas": "tasks",
+}
+
+
+def _prf_cell(score: ItemScore | AreaScore | None) -> str:
+    if score is None:
+        return "[dim]–[/]"
+    prf = score.prf
+    colour = "green" if prf.f1 >= 0.8 else "yellow" if prf.f1 >= 0.5 else "red"
+    return f"[{colour}]{prf.f1:.2f}[/] [dim]{prf.tp}/{prf.gold}/{prf.predicted}[/]"
+
+
+def _mismatch_cell(row: CaseResult | Totals) -> str:
+    unit = sum(s.unit_mismatches for f in ITEM_FIELDS if (s := getattr(row, f)) is not None)
+    qualifier = sum(
+        s.qualifier_mismatches for f in ITEM_FIELDS if (s := getattr(row, f)) is not None
+    )
+    return f"{unit}/{qualifier}"
+
+
+def _common_cells(row: CaseResult | Totals) -> tuple[list[str], list[str]]:
+    """The score cells and the usage cells of a row (latency sits between them)."""
+    grounding = row.grounding
+    cost = row.usage.cost_usd
+    return [
+        *(_prf_cell(getattr(row, f)) for f in (*ITEM_FIELDS, *AREA_FIELDS)),
+        _mismatch_cell(row),
+        "[dim]–[/]" if grounding is None else f"{grounding.rate:.1%}",
+        "[dim]–[/]" if grounding is None else str(grounding.hallucinated),
+        "[dim]–[/]" if row.rouge_l is None else f"{row.rouge_l:.3f}",
+    ], [
+        f"{row.usage.tokens_in + row.usage.tokens_out:,}",
+        "[dim]–[/]" if cost is None else f"${cost:.4f}",
+    ]
+
+
+def run_table(result: RunResult, timings: Timings | None = None) -> Table:
+    info = result.info
+    title = f"{info.dataset} · engine {info.engine}" + (f" · {info.model}" if info.model else "")
+    table = Table(
+        title=escape(title), caption="F1 matched/gold/predicted; mism. = unit/qualifier mismatches"
+    )
+    table.add_column("case", no_wrap=True)
+    table.add_column("kind")
+    for field in (*ITEM_FIELDS, *AREA_FIELDS):
+        table.add_column(FIELD_LABELS[field], no_wrap=True)
+    for name in ("mism.", "grounded", "halluc.", "ROUGE-L", "sec", "tokens", "cost"):
+        table.add_column(name, justify="right", no_wrap=True)
+    for case in result.cases:
+        scores, usage = _common_cells(case)
+        seconds = timings.seconds(case.case_id) if timings else None
+        label = escape(case.case_id) + (" [red](error)[/]" if case.error else "")
+        table.add_row(
+            label, case.kind, *scores, "–" if seconds is None else f"{seconds:.2f}", *usage
+        )
+    totals = result.totals
+    scores, usage = _common_cells(totals)
+    table.add_section()
+    total_seconds = f"{timings.total:.2f}" if timings else "–"
+    table.add_row(f"[bold]total ({totals.cases})[/]", "", *scores, total_seconds, *usage)
+    return table
+
+
+def totals_table(totals: Totals) -> Table:
+    table = Table(title="totals (micro-averaged)")
+    table.add_column("")
+    for name in ("precision", "recall", "F1", "matched", "gold", "predicted"):
+        table.add_column(name, justify="right")
+    for field in (*ITEM_FIELDS, *AREA_FIELDS):
+        prf = getattr(totals, field).prf
+        table.add_row(
+            FIELD_LABELS[field],
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
+            str(prf.tp),
+            str(prf.gold),
+            str(prf.predicted),
+        )
+    return table
+
+
+def print_run(console: Console, result: RunResult, timings: Timings | None = None) -> None:
+    console.print(run_table(result, timings))
+    console.print(totals_table(result.totals))
+    totals = result.totals
+    notes = []
+    figures, targets = totals.headline_figures, totals.targets
+    notes.append(
+        "mismatches (figures+targets): "
+        f"unit {figures.unit_mismatches + targets.unit_mismatches}, "
+        f"qualifier {figures.qualifier_mismatches + targets.qualifier_mismatches}, "
+        f"value {figures.value_mismatches + targets.value_mismatches}"
+    )
+    if totals.grounding is not None:
+        g = totals.grounding
+        notes.append(
+            f"grounding {g.numbers_grounded}/{g.numbers_total} ({g.rate:.1%}), hallucinated {g.hallucinated}"
+        )
+    if totals.meta_total:
+        notes.append(f"meta (region, level, year, kind) {totals.meta_correct}/{totals.meta_total}")
+    if totals.errors:
+        notes.append(f"[red]{totals.errors} case(s) failed[/]")
+    for case in result.cases:
+        if case.error:
+            notes.append(f"[red]{escape(case.case_id)}[/]: {escape(case.error)}")
+    console.print("\n".join(notes))

