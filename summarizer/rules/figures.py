@@ -88,6 +88,11 @@ def figures_in(
                 tail = _AFTER.match(nt.text[q_end:p_end])
                 if tail:
                     q_end += tail.end()
+                if _ATTRIBUTE.match(nt.text, q_end):
+                    # "近14亿人口的大国", "国家下达的110万人年度任务": a description or a
+                    # target referred to, not a result
+                    phrase_start = q_end
+                    continue
                 # The text since the previous number names this one, unless it only joins them.
                 segment = nt.text[phrase_start:q_start]
                 joiner = re.match(r"^[和、及与,，]*", segment).group(0)  # type: ignore[union-attr]
@@ -143,7 +148,8 @@ def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
     return out
 
 
-_SHARE = re.compile(r"占|比重|贡献")
+_ATTRIBUTE = re.compile(r"口?的|(?:年度)?(?:任务|目标)")
+_SHARE = re.compile(r"占|比重")
 
 
 def headline_figures(nt: NormalizedText, opening: Span, pool: Pool | None = None) -> list[Figure]:
