@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # the project, and tests/ for the fault server
+sys.path.insert(0, str(ROOT))
 
 from summarizer.batch import BatchResult, BatchSettings, run_batch  # noqa: E402
 
@@ -73,23 +73,26 @@ def bench_rules(reports: int, concurrency: int) -> int:
 
 
 def _empty_answer(request: object) -> object:
-    """Every call's answer: empty lists, which every answer model accepts and which are grounded."""
-    from tests.fault_server import Reply
+    """Empty lists: every answer model accepts them, and they are trivially grounded."""
+    from fault_server import Reply
 
     return Reply.json({"headline_figures": [], "areas": [], "problems": [], "targets": []})
 
 
-def _serve(latency: float, port: Connection, stop: Connection) -> None:
+def _serve(latency: float, answers: str, port: Connection, stop: Connection) -> None:
     """The fault server in its own process, so it does not share the batch's interpreter lock."""
-    from tests.fault_server import FaultServer
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fault_server import FaultServer
+    from scripted_model import grounded_answer
 
-    with FaultServer(latency=latency, responder=_empty_answer) as server:
+    responder = grounded_answer if answers == "grounded" else _empty_answer
+    with FaultServer(latency=latency, responder=responder) as server:  # type: ignore[arg-type]
         port.send((server.base_url, 0))
         stop.recv()
         port.send((server.base_url, len(server.requests)))
 
 
-def bench_llm(reports: int, concurrency: int, latency: float) -> int:
+def bench_llm(reports: int, concurrency: int, latency: float, answers: str) -> int:
     from summarizer.llm import _libraries
     from summarizer.ratelimit import GATE
 
@@ -100,7 +103,7 @@ def bench_llm(reports: int, concurrency: int, latency: float) -> int:
     context = multiprocessing.get_context("spawn")
     port_out, port_in = context.Pipe()
     stop_out, stop_in = context.Pipe()
-    server = context.Process(target=_serve, args=(latency, port_in, stop_out), daemon=True)
+    server = context.Process(target=_serve, args=(latency, answers, port_in, stop_out), daemon=True)
     server.start()
     try:
         base_url, _ = port_out.recv()
@@ -134,7 +137,7 @@ def bench_llm(reports: int, concurrency: int, latency: float) -> int:
     ideal = reports * calls_per_report * latency / concurrency
     print(
         f"llm engine, {reports} reports, concurrency {concurrency}, "
-        f"server latency {latency:g} s (fault-injecting test server, own process)"
+        f"server latency {latency:g} s, {answers} answers (fault-injecting test server)"
     )
     print(f"  litellm import before the clock: {imported:.1f} s")
     print(
@@ -160,10 +163,16 @@ def main() -> None:
     llm.add_argument("--reports", type=int, default=60)
     llm.add_argument("--concurrency", type=int, default=16)
     llm.add_argument("--latency", type=float, default=1.0)
+    llm.add_argument(
+        "--answers",
+        choices=("grounded", "empty"),
+        default="grounded",
+        help="what the server answers: sentences quoted from each call's text, or empty lists",
+    )
     args = parser.parse_args()
     if args.engine == "rules":
         sys.exit(bench_rules(args.reports, args.concurrency))
-    sys.exit(bench_llm(args.reports, args.concurrency, args.latency))
+    sys.exit(bench_llm(args.reports, args.concurrency, args.latency, args.answers))
 
 
 if __name__ == "__main__":

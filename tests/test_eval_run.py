@@ -188,6 +188,7 @@ def test_terminal_table(dataset):
     text = console.export_text()
     assert "a_good" in text and "b_poor" in text and "total (2)" in text
     assert "unit 0, qualifier 1, value 1" in text
+    assert "ROUGE-L" in text and "tokens" in text and "$0.0200" in text  # a digest, LLM usage
 
 
 def test_compare_shows_what_got_better_and_worse(dataset):

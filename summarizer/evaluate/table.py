@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -19,6 +20,7 @@ from summarizer.evaluate.results import (
 
 __all__ = ["run_table", "totals_table", "print_run", "FIELD_LABELS"]
 
+_KIND_MARK = {"digest": "*", "partial": "†"}
 FIELD_LABELS = {
     "headline_figures": "figures",
     "targets": "targets",
@@ -32,7 +34,7 @@ def _prf_cell(score: ItemScore | AreaScore | None) -> str:
         return "[dim]–[/]"
     prf = score.prf
     colour = "green" if prf.f1 >= 0.8 else "yellow" if prf.f1 >= 0.5 else "red"
-    return f"[{colour}]{prf.f1:.2f}[/] [dim]{prf.tp}/{prf.gold}/{prf.predicted}[/]"
+    return f"[{colour}]{prf.f1:.2f}[/]\n[dim]{prf.tp}/{prf.gold}/{prf.predicted}[/]"
 
 
 def _mismatch_cell(row: CaseResult | Totals) -> str:
@@ -43,51 +45,66 @@ def _mismatch_cell(row: CaseResult | Totals) -> str:
     return f"{unit}/{qualifier}"
 
 
-def _common_cells(row: CaseResult | Totals) -> tuple[list[str], list[str]]:
-    """The score cells and the usage cells of a row (latency sits between them)."""
+def _cells(row: CaseResult | Totals, seconds: float | None) -> dict[str, str]:
+    """Every cell of a row, by column name."""
     grounding = row.grounding
     cost = row.usage.cost_usd
-    return [
-        *(_prf_cell(getattr(row, f)) for f in (*ITEM_FIELDS, *AREA_FIELDS)),
-        _mismatch_cell(row),
-        "[dim]–[/]" if grounding is None else f"{grounding.rate:.1%}",
-        "[dim]–[/]" if grounding is None else str(grounding.hallucinated),
-        "[dim]–[/]" if row.rouge_l is None else f"{row.rouge_l:.3f}",
-    ], [
-        f"{row.usage.tokens_in + row.usage.tokens_out:,}",
-        "[dim]–[/]" if cost is None else f"${cost:.4f}",
-    ]
+    none = "[dim]–[/]"
+    return {
+        **{FIELD_LABELS[f]: _prf_cell(getattr(row, f)) for f in (*ITEM_FIELDS, *AREA_FIELDS)},
+        "mism.": _mismatch_cell(row),
+        "grounded": none if grounding is None else f"{grounding.rate:.1%}",
+        "halluc.": none if grounding is None else str(grounding.hallucinated),
+        "ROUGE-L": none if row.rouge_l is None else f"{row.rouge_l:.3f}",
+        "sec": none if seconds is None else f"{seconds:.2f}",
+        "tokens": f"{row.usage.tokens_in + row.usage.tokens_out:,}",
+        "cost": none if cost is None else f"${cost:.4f}",
+    }
 
 
 def run_table(result: RunResult, timings: Timings | None = None) -> Table:
+    """One row per case and a total; ROUGE-L, tokens and cost only when a case has them."""
     info = result.info
     title = f"{info.dataset} · engine {info.engine}" + (f" · {info.model}" if info.model else "")
     table = Table(
-        title=escape(title), caption="F1 matched/gold/predicted; mism. = unit/qualifier mismatches"
+        title=escape(title),
+        caption="F1 over matched/gold/predicted · mism. = unit/qualifier mismatches · "
+        "* digest, † partial report",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
-    table.add_column("case", no_wrap=True)
-    table.add_column("kind")
-    for field in (*ITEM_FIELDS, *AREA_FIELDS):
-        table.add_column(FIELD_LABELS[field], no_wrap=True)
-    for name in ("mism.", "grounded", "halluc.", "ROUGE-L", "sec", "tokens", "cost"):
-        table.add_column(name, justify="right", no_wrap=True)
-    for case in result.cases:
-        scores, usage = _common_cells(case)
-        seconds = timings.seconds(case.case_id) if timings else None
-        label = escape(case.case_id) + (" [red](error)[/]" if case.error else "")
-        table.add_row(
-            label, case.kind, *scores, "–" if seconds is None else f"{seconds:.2f}", *usage
-        )
     totals = result.totals
-    scores, usage = _common_cells(totals)
+    optional = {
+        "ROUGE-L": totals.rouge_l is not None,
+        "tokens": bool(totals.usage.tokens_in + totals.usage.tokens_out),
+        "cost": totals.usage.cost_usd is not None,
+    }
+    names = [FIELD_LABELS[f] for f in (*ITEM_FIELDS, *AREA_FIELDS)]
+    names += [
+        n
+        for n in ("mism.", "grounded", "halluc.", "ROUGE-L", "sec", "tokens", "cost")
+        if optional.get(n, True)
+    ]
+    longest = max((len(c.case_id) + 1 for c in result.cases), default=10)
+    table.add_column("case", overflow="fold", min_width=min(longest, 32))
+    for name in names:
+        if name in FIELD_LABELS.values():  # F1 over matched/gold/predicted
+            table.add_column(name, no_wrap=True)
+        else:
+            table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 5))
+    for case in result.cases:
+        cells = _cells(case, timings.seconds(case.case_id) if timings else None)
+        label = escape(case.case_id) + _KIND_MARK.get(case.kind, "")
+        label += " [red](error)[/]" if case.error else ""
+        table.add_row(label, *(cells[n] for n in names))
     table.add_section()
-    total_seconds = f"{timings.total:.2f}" if timings else "–"
-    table.add_row(f"[bold]total ({totals.cases})[/]", "", *scores, total_seconds, *usage)
+    cells = _cells(totals, timings.total if timings else None)
+    table.add_row(f"[bold]total ({totals.cases})[/]", *(cells[n] for n in names))
     return table
 
 
 def totals_table(totals: Totals) -> Table:
-    table = Table(title="totals (micro-averaged)")
+    table = Table(title="totals (micro-averaged)", box=box.SIMPLE_HEAD)
     table.add_column("")
     for name in ("precision", "recall", "F1", "matched", "gold", "predicted"):
         table.add_column(name, justify="right")
@@ -122,6 +139,8 @@ def print_run(console: Console, result: RunResult, timings: Timings | None = Non
         notes.append(
             f"grounding {g.numbers_grounded}/{g.numbers_total} ({g.rate:.1%}), hallucinated {g.hallucinated}"
         )
+    if totals.rouge_l is None:
+        notes.append("ROUGE-L: no case has a reference digest (<case>.ref.txt)")
     if totals.meta_total:
         notes.append(f"meta (region, level, year, kind) {totals.meta_correct}/{totals.meta_total}")
     if totals.errors:

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 
 from pydantic import BaseModel, ConfigDict, Field
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -117,7 +118,7 @@ def _rate(x: float | None) -> str:
 
 
 def print_verifier_report(console: Console, report: VerifierReport, show: int = 10) -> None:
-    table = Table(title="verifier: planted wrong numbers")
+    table = Table(title="verifier: planted wrong numbers", box=box.SIMPLE_HEAD)
     for name in ("kind", "planted", "caught", "detection", "not applicable", "in sentence"):
         table.add_column(name, justify="left" if name == "kind" else "right")
     for k in report.kinds:
@@ -140,7 +141,7 @@ def print_verifier_report(console: Console, report: VerifierReport, show: int = 
     )
     console.print(table)
 
-    alarms = Table(title="verifier: false alarms on correct summaries")
+    alarms = Table(title="verifier: false alarms on correct summaries", box=box.SIMPLE_HEAD)
     for name in ("source", "summaries", "numbers", "false alarms", "rate"):
         alarms.add_column(name, justify="left" if name == "source" else "right")
     for s in report.sources:
