@@ -218,9 +218,13 @@ class _Walker:
         self.quotes.extend(quotes)
         return windows or None
 
-    def text(self, text: str, path: str, windows: list[Window] | None, scope: str | None) -> None:
-        scope = scope if windows else None
-        self.numbers.extend(_check(text, self.fields, self.index, path, windows, scope))
+    def text(
+        self, text: str, path: str, windows: list[Window] | None, scope: str | None
+    ) -> list[_Check]:
+        """Check one field; its checks, quantities first, in the order of the text."""
+        checks = _check(text, self.fields, self.index, path, windows, scope if windows else None)
+        self.numbers.extend(checks)
+        return checks
 
     def scoped(
         self, path: str, evidence: Sequence[Evidence], indicator: str, parent: list[Window] | None
@@ -238,26 +242,48 @@ class _Walker:
     def figure(self, path: str, figure: Figure, parent: list[Window] | None) -> None:
         windows, scope = self.scoped(path, figure.evidence, figure.indicator, parent)
         self.text(figure.indicator, f"{path}.indicator", windows, scope)
-        self.text(figure.value, f"{path}.value", windows, scope)
+        checks = self.text(figure.value, f"{path}.value", windows, scope)
         if figure.quantity is not None:
             stated = self.fields.quantities(figure.value)
-            agrees = any(same_quantity(figure.quantity, q, qualifier=False) for q in stated)
-            reason = "agrees with the value phrase" if agrees else "not in the value phrase"
-            self.numbers.append(_verdict(f"{path}.quantity", figure.quantity.raw, agrees, reason))
+            same = [
+                i
+                for i, q in enumerate(stated)
+                if same_quantity(figure.quantity, q, qualifier=False)
+            ]
+            self.numbers.append(
+                _consistent(f"{path}.quantity", figure.quantity.raw, same, checks, "value phrase")
+            )
 
     def target(self, path: str, target: Target) -> None:
         windows, scope = self.scoped(path, target.evidence, target.indicator, None)
         self.text(target.indicator, f"{path}.indicator", windows, scope)
-        self.text(target.target, f"{path}.target", windows, scope)
+        checks = self.text(target.target, f"{path}.target", windows, scope)
         stated = self.fields.quantities(target.target)
         for k, value in enumerate(target.values):
-            agrees = any(
-                math.isclose(value, q.value, rel_tol=1e-9, abs_tol=1e-12)
+            same = [
+                i
+                for i, q in enumerate(stated)
+                if math.isclose(value, q.value, rel_tol=1e-9, abs_tol=1e-12)
                 or math.isclose(value, q.value / magnitude_scale(q.magnitude), rel_tol=1e-9)
-                for q in stated
+            ]
+            self.numbers.append(
+                _consistent(f"{path}.values[{k}]", _shown(value), same, checks, "target phrase")
             )
-            reason = "agrees with the target phrase" if agrees else "not in the target phrase"
-            self.numbers.append(_verdict(f"{path}.values[{k}]", f"{value:g}", agrees, reason))
+
+
+def _shown(value: float) -> str:
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 1e15 else f"{value:.10g}"
+
+
+def _consistent(path: str, raw: str, same: list[int], checks: list[_Check], phrase: str) -> _Check:
+    """A structured copy of a number (Target.values, Figure.quantity) against its phrase:
+    it must be one of the phrase's numbers, and is grounded only if that number is."""
+    if not same:
+        return _verdict(path, raw, False, f"not in the {phrase}")
+    if any(checks[i]["grounded"] for i in same):
+        return _verdict(path, raw, True, f"agrees with the {phrase}")
+    return _verdict(path, raw, False, f"agrees with the {phrase}, which is not grounded")
 
 
 def _texts(summary: ReportSummary) -> Iterator[str]:
@@ -299,11 +325,11 @@ def verify(summary: ReportSummary, index: SourceIndex) -> Verification:
         w.text(problem.text, f"{path}.text", w.evidence(path, problem.evidence), "evidence")
     for i, target in enumerate(summary.targets):
         w.target(f"targets[{i}]", target)
-    for i, area in enumerate(summary.task_areas):
+    for i, task_area in enumerate(summary.task_areas):
         path = f"task_areas[{i}]"
-        windows = w.evidence(path, area.evidence)
-        w.text(area.title, f"{path}.title", windows, "evidence")
-        for j, item in enumerate(area.items):
+        windows = w.evidence(path, task_area.evidence)
+        w.text(task_area.title, f"{path}.title", windows, "evidence")
+        for j, item in enumerate(task_area.items):
             item_path = f"{path}.items[{j}]"
             item_windows = w.evidence(item_path, item.evidence) or windows
             w.text(item.text, f"{item_path}.text", item_windows, "evidence")

@@ -209,11 +209,15 @@ def test_target_values_must_agree_with_the_phrase(index: SourceIndex) -> None:
                     evidence=[ev(index, TARGETS)])  # fmt: skip
     v = verify(ReportSummary(targets=[target]), index)
     assert [c.path for c in v.ungrounded] == ["targets[0].values[0]"]
-    scaled = Target(indicator="城镇新增就业", target="1100万人以上", values=[1.1e7])
-    unscaled = Target(indicator="城镇新增就业", target="1100万人以上", values=[1100])
+    scaled = Target(indicator="城镇新增就业", target="25万人以上", values=[250000])
+    unscaled = Target(indicator="城镇新增就业", target="25万人以上", values=[25])
     for t in (scaled, unscaled):
         checks = verify(ReportSummary(targets=[t]), index).numbers
         assert next(c for c in checks if c.path == "targets[0].values[0]").grounded
+    # a value copied from an invented phrase is not grounded either
+    invented = Target(indicator="城镇新增就业", target="26万人以上", values=[26])
+    checks = verify(ReportSummary(targets=[invented]), index).numbers
+    assert not any(c.grounded for c in checks if c.path.startswith("targets[0]"))
 
 
 def test_figure_quantity_must_agree_with_the_value(index: SourceIndex) -> None:
