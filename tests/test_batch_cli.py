@@ -62,8 +62,9 @@ def outputs_of(out: Path) -> dict[str, bytes]:
     [
         ["--engine", "gpt"],
         ["--concurrency", "0"],
-        ["--max-tokens", "-5"],
+        ["--engine", "llm", "--max-tokens", "-5"],
         ["--model", "deepseek/deepseek-chat"],  # a model without --engine llm
+        ["--max-cost", "1.5"],  # a budget without --engine llm
     ],
 )
 def test_bad_usage_exits_2(tmp_path: Path, args: list[str]) -> None:

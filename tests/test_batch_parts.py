@@ -154,6 +154,18 @@ def test_budget_counts_reports_in_flight() -> None:
     assert not budget.try_start()  # 0.1 + 0.3 > 0.35
 
 
+def test_with_a_budget_the_first_report_runs_alone() -> None:
+    budget = Budget(max_tokens=1000)
+    assert budget.try_start()
+    started = threading.Event()
+    second = threading.Thread(target=lambda: budget.try_start() and started.set())
+    second.start()
+    assert not started.wait(0.3)  # no estimate yet: the second waits for the first
+    budget.finish(_usage(100))
+    second.join(timeout=10)
+    assert started.is_set() and budget.in_flight == 1
+
+
 def test_no_budget_never_refuses() -> None:
     budget = Budget()
     for _ in range(100):

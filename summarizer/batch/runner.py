@@ -219,6 +219,7 @@ class _Run:
                 wait(futures)
             except KeyboardInterrupt:
                 self.stop.set()
+                self.on_event("stopping", None, self.progress)
                 wait(futures)  # reports in flight finish and are kept
                 return True
         for future in futures:
@@ -233,21 +234,34 @@ class _Run:
             outcome.reason = "the token or cost budget was reached"
             self._event("budget", outcome)
             return
+        if self.stop.is_set():  # interrupted while waiting for room in the budget
+            self.budget.finish(None)
+            outcome.reason = "the batch was interrupted"
+            return
         clock = time.monotonic()
         summary = None
         try:
             summary = self.summarize(outcome.found.path)
         except SummarizerError as error:
-            outcome.status, outcome.reason = "failed", str(error)
+            outcome.status, outcome.reason = "failed", self._scrub(str(error))
         except Exception as error:  # one bad input must not stop the batch
             outcome.status = "failed"
-            outcome.reason = f"internal error: {type(error).__name__}: {error}"
+            outcome.reason = self._scrub(f"internal error: {type(error).__name__}: {error}")
         finally:
             outcome.seconds = time.monotonic() - clock
             self.budget.finish(summary.engine.usage if summary else None)
         if summary is not None:
             self._keep(outcome, summary)
         self._event("finished", outcome)
+
+    def _scrub(self, message: str) -> str:
+        """A failure reason fit for the manifest: no API key, even from an unexpected error."""
+        if self.settings.engine != "llm":
+            return message
+        from summarizer.llm import redact
+
+        key = self.settings.llm_options.get("api_key")
+        return redact(message, [key] if isinstance(key, str) else [])
 
     def _keep(self, outcome: Outcome, summary: ReportSummary) -> None:
         assert outcome.stem is not None and outcome.found.sha256 is not None

@@ -43,6 +43,15 @@ def _progress_display(console: Console) -> Progress:
     )
 
 
+def _default_concurrency(engine: str, model: str | None) -> int:
+    """1 for the rules engine (CPU-bound) and the built-in model (one CPU server), else 4."""
+    if engine != "llm":
+        return 1
+    from summarizer.llm import load_config
+
+    return 1 if load_config({"model": model} if model else {}).is_local else 4
+
+
 def main(
     inputs: Annotated[
         list[str],
@@ -64,7 +73,7 @@ def main(
             "--concurrency",
             "-j",
             envvar="SUMMARIZER_CONCURRENCY",
-            help="reports summarised at once (default 1 for rules, 4 for llm)",
+            help="reports summarised at once (default 4 for a model server, else 1)",
         ),
     ] = None,
     max_tokens: Annotated[
@@ -82,18 +91,26 @@ def main(
         bool, typer.Option("--quiet", "-q", help="no progress bar or summary; errors only")
     ] = False,
 ) -> None:
-    """Summarise many reports into a folder; re-run the same command to resume."""
+    """Summarise many reports into a folder; re-run the same command to resume.
+
+    Writes OUT/reports/*.json and *.md, OUT/index.jsonl, OUT/targets.csv (and .xlsx with openpyxl) and OUT/manifest.json.
+
+    The llm engine reaches its model as `summarizer summarize` does (SUMMARIZER_API_BASE, SUMMARIZER_API_KEY_ENV, config.toml).
+
+    Exit code 0: all summarised; 1: some input failed or was not started; 2: bad usage.
+    """
+
     from summarizer.batch import BatchSettings, run_batch
 
     if engine not in ("rules", "llm"):
         fail(f"unknown engine {engine!r}: choose rules or llm")
-    if model and engine != "llm":
-        fail("--model applies to the llm engine only (add --engine llm)")
+    if engine != "llm" and (model or max_tokens is not None or max_cost is not None):
+        fail("--model, --max-tokens and --max-cost apply to the llm engine (add --engine llm)")
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,
             model=model,
-            concurrency=(4 if engine == "llm" else 1) if concurrency is None else concurrency,
+            concurrency=_default_concurrency(engine, model) if concurrency is None else concurrency,
             max_tokens=max_tokens,
             max_cost=max_cost,
             resume=not fresh,
@@ -111,6 +128,13 @@ def main(
             label = f"resuming ({progress.resumed} done)" if progress.resumed else "summarising"
             task = display.add_task(label, total=progress.total, failed=0, tokens=0)
             return
+        if kind == "stopping":
+            display.console.print(
+                "stopping: the reports in flight finish first (Ctrl-C again to quit at once; "
+                "a re-run finishes the rest)",
+                highlight=False,
+            )
+            return
         if task is None or outcome is None:
             return
         finished = progress.done + progress.failed
@@ -123,6 +147,9 @@ def main(
         display.start()
     try:
         result = run_guarded(lambda: run_batch(inputs, out, settings, on_event=on_event))
+    except KeyboardInterrupt:
+        typer.echo("interrupted: re-run the same command to finish", err=True)
+        raise typer.Exit(130) from None
     finally:
         if display is not None:
             display.stop()
@@ -139,7 +166,8 @@ def _report(result: BatchResult, console: Console, quiet: bool) -> None:
         return
     for outcome in result.outcomes:  # inputs refused before summarising (failures were shown)
         if outcome.status == "problem":
-            console.print(f"[red]failed[/] {escape(f'{outcome.source}: {outcome.reason}')}")
+            message = escape(f"{outcome.source}: {outcome.reason}")
+            console.print(f"[red]failed[/] {message}", highlight=False)
     cost = f", ${usage['cost_usd']:.4f}" if usage["cost_usd"] is not None else ""
     console.print(
         f"{counts['summarised']} summarised, {counts['resumed']} already done, "
@@ -148,6 +176,12 @@ def _report(result: BatchResult, console: Console, quiet: bool) -> None:
         f"{manifest['seconds']:.1f} s",
         highlight=False,
     )
+    if manifest["budget"]["max_cost_usd"] is not None and usage["unpriced_reports"]:
+        console.print(
+            f"the cost of {usage['unpriced_reports']} report(s) is unknown for this model: "
+            "--max-cost could not count it",
+            highlight=False,
+        )
     if manifest["status"] == "budget_reached":
         console.print("the budget was reached: re-run with a larger one to finish", highlight=False)
     elif manifest["status"] == "interrupted":
