@@ -129,12 +129,14 @@ def test_locate_uses_offsets_and_falls_back_to_the_quote():
 
 def _summary_with_checks(*checks: tuple[str, bool]) -> ReportSummary:
     numbers = [
-        NumberCheck(path=path, raw="5.5%", grounded=grounded, reason="test") for path, grounded in checks
+        NumberCheck(path=path, raw="5.5%", grounded=grounded, reason="test")
+        for path, grounded in checks
     ]
     return ReportSummary(
         targets=[Target(indicator="地区生产总值", target="增长5.5%左右")] * 3,
-        verification=Verification(numbers=numbers, numbers_total=len(numbers),
-                                  numbers_grounded=sum(g for _, g in checks)),
+        verification=Verification(
+            numbers=numbers, numbers_total=len(numbers), numbers_grounded=sum(g for _, g in checks)
+        ),
     )
 
 
@@ -200,8 +202,17 @@ def _plain(markdown: str) -> str:
 def _texts(at: AppTest) -> list[str]:
     """Every piece of Markdown-rendered text on the page (main area and sidebar)."""
     texts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
-                 "error", "success"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "caption",
+        "info",
+        "warning",
+        "error",
+        "success",
+    ):
         texts += [element.value for element in getattr(at, kind)]
     texts += [expander.label for expander in at.expander]
     texts += [metric.label for metric in at.metric]
@@ -239,7 +250,9 @@ def test_choosing_seed_003_shows_the_summary_with_verified_figures():
     # Hovering a figure shows the sentence it came from.
     assert "全市地区生产总值21860亿元" in gdp[0].help
     assert [button.label for button in at.download_button] == [
-        "下载 JSON", "下载 Markdown", "下载目标 CSV"
+        "下载 JSON",
+        "下载 Markdown",
+        "下载目标 CSV",
     ]
 
 
@@ -249,7 +262,11 @@ def test_targets_table_lists_gdp_with_its_target_and_verified_status():
     assert list(table.columns) == ["指标", "目标", "数值", "单位", "限定词", "核实"]
     gdp = table[table["指标"] == "地区生产总值"].iloc[0]
     assert (gdp["目标"], gdp["数值"], gdp["单位"], gdp["限定词"], gdp["核实"]) == (
-        "增长5.5%左右", "5.5", "%", "左右", "✓ 已核实"
+        "增长5.5%左右",
+        "5.5",
+        "%",
+        "左右",
+        "✓ 已核实",
     )
     income = table[table["指标"] == "居民收入"].iloc[0]
     assert income["核实"] == "— 无数字"
@@ -257,7 +274,9 @@ def test_targets_table_lists_gdp_with_its_target_and_verified_status():
 
 def test_picking_a_target_highlights_its_source_sentence():
     at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
-    picker = at.selectbox(key=next(k for k in at.session_state if str(k).startswith("pick_targets_")))
+    picker = at.selectbox(
+        key=next(k for k in at.session_state if str(k).startswith("pick_targets_"))
+    )
     picker.select(1).run()
     highlighted = [m.value for m in at.markdown if "yellow-background" in m.value]
     assert len(highlighted) == 1
@@ -267,7 +286,9 @@ def test_picking_a_target_highlights_its_source_sentence():
 
 def test_locating_a_source_opens_the_text_tab_with_the_sentence_highlighted():
     at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
-    at.button(key=next(k for k in at.session_state if str(k).startswith("goto_targets_"))).click().run()
+    at.button(
+        key=next(k for k in at.session_state if str(k).startswith("goto_targets_"))
+    ).click().run()
     assert at.session_state["tab"] == "原文"
     assert any(m.value.startswith("高亮：**地区生产总值：增长5\\.5\\%左右**") for m in at.markdown)
     body = [m.value for m in at.markdown if "yellow-background" in m.value]
@@ -341,8 +362,12 @@ def test_a_word_upload_is_summarised(seed_text):
         document.add_paragraph(line)
     buffer = io.BytesIO()
     document.save(buffer)
-    at = _upload(_app(), "杭州.docx", buffer.getvalue(),
-                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    at = _upload(
+        _app(),
+        "杭州.docx",
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
     assert at.title[0].value == "2025年杭州市政府工作报告"
 
 
@@ -353,12 +378,30 @@ def test_pasted_text_is_summarised_and_non_reports_are_refused(seed_text):
     assert not at.exception
     assert at.title[0].value == "上城区2025年政府工作报告"
     at.text_area(key="paste").input("hello world, this is not a report " * 20).run()
-    assert any("does not look like a Chinese government work report" in _plain(e.value) for e in at.error)
+    assert any(
+        "does not look like a Chinese government work report" in _plain(e.value) for e in at.error
+    )
+
+
+def test_an_engine_defect_is_reported_without_a_traceback(monkeypatch, seed_text):
+    def broken(report):
+        raise RuntimeError("internal detail")
+
+    monkeypatch.setattr("summarizer.rules.summarize", broken)
+    at = _app()
+    at.segmented_control(key="source").set_value("paste").run()
+    at.text_area(key="paste").input(seed_text("004") + "\n（测试）").run()
+    assert not at.exception
+    (error,) = at.error
+    assert error.value.startswith("规则引擎处理这份文本时出错（RuntimeError）")
+    assert "internal detail" not in error.value
 
 
 def test_document_text_never_becomes_active_markdown(seed_text):
     injected = "<img src=x onerror=alert(1)>[点我](http://evil.example) :red[注入] **粗**"
-    text = seed_text("003").replace("2025年杭州市政府工作报告", f"2025年杭州市政府工作报告{injected}", 1)
+    text = seed_text("003").replace(
+        "2025年杭州市政府工作报告", f"2025年杭州市政府工作报告{injected}", 1
+    )
     text = text.replace("（一）", f"（一）{injected}", 1)
     at = _app()
     at.segmented_control(key="source").set_value("paste").run()
@@ -420,7 +463,9 @@ def test_the_llm_engine_runs_on_request_and_shows_progress(fake_llm):
     assert options["model"] == "openai/test-model"
     assert options["api_base"] == "http://127.0.0.1:9/v1"
     assert at.title[0].value == "2025年杭州市政府工作报告"
-    assert any("大模型 openai/test-model" in caption.value.replace("\\", "") for caption in at.caption)
+    assert any(
+        "大模型 openai/test-model" in caption.value.replace("\\", "") for caption in at.caption
+    )
     assert any(status.label == "摘要已生成" for status in at.status)
     # The partial results were drawn while the run was going.
     assert any("主要目标（5）" in m.value for m in at.markdown)
@@ -453,3 +498,22 @@ def test_an_engine_error_is_shown_with_the_key_masked(monkeypatch):
     (error,) = at.error
     assert _plain(error.value).startswith("大模型引擎出错：the server refused the key ***")
     assert SECRET not in _page_dump(at)
+
+
+def test_summarizer_ui_starts_streamlit_on_the_app_from_the_project_root(monkeypatch):
+    from typer.testing import CliRunner
+
+    from summarizer.cli import app
+
+    calls, folders = [], []
+    monkeypatch.setattr("os.chdir", folders.append)
+    monkeypatch.setattr("os.execv", lambda program, command: calls.append((program, command)))
+    result = CliRunner().invoke(app, ["ui", "--port", "8612", "--headless"])
+    assert result.exit_code == 0, result.output
+    ((program, command),) = calls
+    assert program == sys.executable
+    assert command[1:5] == ["-m", "streamlit", "run", str(APP)]
+    assert command[command.index("--server.port") + 1] == "8612"
+    assert command[command.index("--server.headless") + 1] == "true"
+    (cwd,) = folders
+    assert cwd == ROOT  # where .streamlit/config.toml (upload limit, theme) is read

@@ -9,6 +9,7 @@ fail with that instruction rather than skip.  Screenshots of every step go to
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -52,10 +53,24 @@ def app_url() -> Iterator[str]:
     port = _free_port()
     log = (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "ui/app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "ui/app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -112,10 +127,9 @@ def page(browser, app_url):
 
 def settle(page) -> None:
     """Wait until the script run an interaction triggered has finished."""
-    try:
+    # The run may already be over when we look (or none was needed).
+    with contextlib.suppress(Exception):
         page.wait_for_selector(APP_RUNNING, timeout=1_000)
-    except Exception:  # the run may already be over (or not needed)
-        pass
     page.wait_for_selector(APP_READY)
     page.wait_for_timeout(300)  # let the last deltas paint
 
@@ -187,7 +201,9 @@ def test_seed_summary_targets_sources_and_compare(page):
     page.get_by_role("button", name="在原文中定位").click()
     settle(page)
     expect(page.get_by_role("tab", name="原文")).to_have_attribute("aria-selected", "true")
-    expect(page.locator(".stMarkdownColoredBackground")).to_have_text("全社会研发经费投入强度4%以上")
+    expect(page.locator(".stMarkdownColoredBackground")).to_have_text(
+        "全社会研发经费投入强度4%以上"
+    )
     shot(page, "05-source-text")
 
     # A second report, then both side by side.

@@ -10,10 +10,12 @@ area shows the summary in tabs.  Summaries made in a session are kept for 对比
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from pathlib import Path
 
 import compare_view
+import sources
 import streamlit as st
 import views
 from present import Report, list_seeds, md_escape
@@ -24,6 +26,8 @@ from summarizer.llm import redact
 from summarizer.load import MAX_FILE_BYTES, MiB, load_bytes
 from summarizer.pipeline import summarize_text
 from summarizer.schema import ReportSummary
+
+logger = logging.getLogger("summarizer.ui")
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = Path(os.environ.get("SUMMARIZER_SEEDS_DIR", ROOT / "seeds"))
@@ -71,8 +75,13 @@ def remember(report: Report) -> Report:
 def choose_input() -> tuple[str, str] | str | None:
     """The report the sidebar points at, as (name, text), or why it cannot be read."""
     source = st.segmented_control(
-        "报告来源", list(SOURCES), format_func=SOURCES.get, default="seed", required=True,
-        key="source", width="stretch",
+        "报告来源",
+        list(SOURCES),
+        format_func=lambda key: SOURCES[key],
+        default="seed",
+        required=True,
+        key="source",
+        width="stretch",
     )
     if source == "seed":
         seeds = list_seeds(SEEDS_DIR)
@@ -80,15 +89,24 @@ def choose_input() -> tuple[str, str] | str | None:
             st.info(f"没有找到示例报告（{SEEDS_DIR}）。")
             return None
         by_key = {seed.key: seed for seed in seeds}
-        key = st.selectbox("示例报告", list(by_key), index=None, key="seed",
-                           format_func=lambda k: by_key[k].label, placeholder="选择一份示例报告…")
+        key = st.selectbox(
+            "示例报告",
+            list(by_key),
+            index=None,
+            key="seed",
+            format_func=lambda k: by_key[k].label,
+            placeholder="选择一份示例报告…",
+        )
         if key is None:
             return None
         seed = by_key[key]
         return seed.path.name, seed.path.read_text(encoding="utf-8")
     if source == "upload":
         uploaded = st.file_uploader(
-            "上传报告", type=UPLOAD_TYPES, key="upload", max_upload_size=UPLOAD_LIMIT_MB,
+            "上传报告",
+            type=UPLOAD_TYPES,
+            key="upload",
+            max_upload_size=UPLOAD_LIMIT_MB,
             help="支持 .txt、.md、.html、.docx、.pdf；文本文件不超过 10 MB，Word/PDF 不超过 50 MB。",
         )
         if uploaded is None:
@@ -98,8 +116,13 @@ def choose_input() -> tuple[str, str] | str | None:
         except SummarizerError as error:
             return f"无法读取这个文件：{error}"
         return document.name, document.text
-    text = st.text_area("粘贴报告全文", key="paste", height=220, max_chars=PASTE_LIMIT,
-                        placeholder="把政府工作报告的全文粘贴到这里，按 Ctrl+Enter 提交。")
+    text = st.text_area(
+        "粘贴报告全文",
+        key="paste",
+        height=220,
+        max_chars=PASTE_LIMIT,
+        placeholder="把政府工作报告的全文粘贴到这里，按 Ctrl+Enter 提交。",
+    )
     if not text or not text.strip():
         return None
     return "粘贴的文本", text
@@ -108,17 +131,26 @@ def choose_input() -> tuple[str, str] | str | None:
 def llm_settings() -> dict[str, str]:
     """Model and server for the LLM engine; the key comes from the environment or secrets."""
     model = st.text_input(
-        "模型", key="llm_model", value=os.environ.get("SUMMARIZER_MODEL", "local"),
+        "模型",
+        key="llm_model",
+        value=os.environ.get("SUMMARIZER_MODEL", "local"),
         help="local：内置本地模型（CPU 上一份报告需要几分钟）；也可以填 litellm 模型名，"
-             "如 deepseek/deepseek-chat，或 openai/<名称> 并填写 API 地址。",
+        "如 deepseek/deepseek-chat，或 openai/<名称> 并填写 API 地址。",
     )
     api_base = st.text_input(
-        "API 地址", key="llm_api_base", value=os.environ.get("SUMMARIZER_API_BASE", ""),
+        "API 地址",
+        key="llm_api_base",
+        value=os.environ.get("SUMMARIZER_API_BASE", ""),
         placeholder="例如 http://127.0.0.1:8080/v1（可留空）",
     )
-    options = {name: value.strip() for name, value in (("model", model), ("api_base", api_base))
-               if value and value.strip()}
-    st.caption(f"API 密钥：{key_source(options.get('model', 'local'), bool(options.get('api_base')))}")
+    options = {
+        name: value.strip()
+        for name, value in (("model", model), ("api_base", api_base))
+        if value and value.strip()
+    }
+    st.caption(
+        f"API 密钥：{key_source(options.get('model', 'local'), bool(options.get('api_base')))}"
+    )
     return options
 
 
@@ -136,9 +168,11 @@ def key_source(model: str, own_server: bool = False) -> str:
     if secret_key():
         return "使用 Streamlit secrets 中的 llm_api_key（不显示）。"
     named = os.environ.get("SUMMARIZER_API_KEY_ENV")
-    candidates = [named] if named else [
-        f"{model.split('/', 1)[0].upper()}_API_KEY" if "/" in model else "OPENAI_API_KEY"
-    ]
+    candidates = (
+        [named]
+        if named
+        else [f"{model.split('/', 1)[0].upper()}_API_KEY" if "/" in model else "OPENAI_API_KEY"]
+    )
     for variable in candidates:
         if variable and os.environ.get(variable):
             return f"使用环境变量 {variable}（不显示）。"
@@ -146,8 +180,10 @@ def key_source(model: str, own_server: bool = False) -> str:
         return "本地模型不需要密钥。"
     if own_server:
         return "未设置（自建的 OpenAI 兼容服务通常不需要）。"
-    return ("未设置。请设置环境变量（如 DEEPSEEK_API_KEY，或用 SUMMARIZER_API_KEY_ENV 指定变量名），"
-            "或在 .streamlit/secrets.toml 中设置 llm_api_key。")
+    return (
+        "未设置。请设置环境变量（如 DEEPSEEK_API_KEY，或用 SUMMARIZER_API_KEY_ENV 指定变量名），"
+        "或在 .streamlit/secrets.toml 中设置 llm_api_key。"
+    )
 
 
 def run_llm(name: str, text: str, options: dict[str, str], key: str) -> Report | None:
@@ -184,8 +220,10 @@ def run_llm(name: str, text: str, options: dict[str, str], key: str) -> Report |
 def welcome(loaded: tuple[str, str] | None, engine: str) -> None:
     st.title("政府工作报告摘要")
     if loaded is not None and engine == "llm":
-        st.info(f"已载入《{md_escape(loaded[0])}》（{len(loaded[1]):,} 字）。"
-                "点击左侧「用大模型生成摘要」开始；大模型需要几分钟，规则引擎即时完成。")
+        st.info(
+            f"已载入《{md_escape(loaded[0])}》（{len(loaded[1]):,} 字）。"
+            "点击左侧「用大模型生成摘要」开始；大模型需要几分钟，规则引擎即时完成。"
+        )
         return
     st.markdown(
         "把一份政府工作报告变成结构化摘要：主要数据、工作回顾、主要预期目标、重点任务，"
@@ -202,8 +240,13 @@ def main() -> None:
         st.header(":material/description: 报告")
         loaded = choose_input()
         st.header(":material/tune: 引擎")
-        engine = st.radio("摘要引擎", list(ENGINES), format_func=ENGINES.get, key="engine",
-                          label_visibility="collapsed")
+        engine = st.radio(
+            "摘要引擎",
+            list(ENGINES),
+            format_func=lambda key: ENGINES[key],
+            key="engine",
+            label_visibility="collapsed",
+        )
         options = llm_settings() if engine == "llm" else {}
 
     current: Report | None = None
@@ -218,6 +261,12 @@ def main() -> None:
                 current = remember(Report(key, name, text, summarize_rules(text, name)))
             except SummarizerError as error:
                 st.error(md_escape(f"无法生成摘要：{error}"), icon=":material/error:")
+            except Exception as error:  # noqa: BLE001 - a defect; the reader gets a message
+                logger.exception("the rules engine failed on %s", name)
+                st.error(
+                    f"规则引擎处理这份文本时出错（{type(error).__name__}），请换一份报告或改用大模型。",
+                    icon=":material/error:",
+                )
         elif key in history():
             current = history()[key]
         elif st.sidebar.button("用大模型生成摘要", type="primary", width="stretch"):
@@ -229,8 +278,8 @@ def main() -> None:
             return
     if current is not None:
         views.header(current)
-    tabs = st.tabs(views.TABS, key=views.TAB_KEY, on_change="rerun")
-    renderers = (views.overview, views.targets, views.tasks, views.source_text)
+    tabs = st.tabs(views.TABS, key=sources.TAB_KEY, on_change="rerun")
+    renderers = (views.overview, views.targets, views.tasks, sources.source_text)
     for tab, render in zip(tabs, renderers, strict=False):
         if tab.open:
             with tab:

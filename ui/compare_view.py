@@ -17,8 +17,10 @@ import pandas as pd
 import streamlit as st
 from present import Report, list_seeds, md_escape
 
+from summarizer.compare import CompareTable, compare
 from summarizer.errors import SummarizerError
 from summarizer.schema import ReportSummary
+from summarizer.track import VERDICT_LABELS, track
 
 PICK_KEY = "compare_pick"
 SEED_PREFIX = "seed:"
@@ -41,7 +43,9 @@ def compare_tab(
     """Pick reports (those made in this session, or any seed) and compare their targets."""
     seeds = {f"{SEED_PREFIX}{seed.key}": seed for seed in list_seeds(seeds_dir)}
     seen = {report.text for report in kept.values() if report.summary.engine.name == "rules"}
-    options: dict[str, str] = {key: f"{report.title}（{_engine(report)}）" for key, report in kept.items()}
+    options: dict[str, str] = {
+        key: f"{report.title}（{_engine(report)}）" for key, report in kept.items()
+    }
     seed_texts = {key: seed.path.read_text(encoding="utf-8") for key, seed in seeds.items()}
     for key, seed in seeds.items():
         if seed_texts[key] not in seen:
@@ -53,7 +57,10 @@ def compare_tab(
     elif current is not None and current.key not in chosen:
         st.session_state[PICK_KEY] = [*chosen, current.key]
     keys = st.multiselect(
-        "对比的报告", list(options), key=PICK_KEY, format_func=options.get,
+        "对比的报告",
+        list(options),
+        key=PICK_KEY,
+        format_func=lambda key: options[key],
         placeholder="选择两份或更多报告…",
         help="默认是本次看过的报告；也可以加入任何一份示例报告（用规则引擎生成）。",
     )
@@ -77,8 +84,6 @@ def compare_tab(
 
 
 def targets_table(picked: list[Picked]) -> None:
-    from summarizer.compare import compare
-
     labels = _labels(picked)
     table = compare([p.summary for p in picked], labels=labels)
     st.subheader("主要预期目标对比")
@@ -86,14 +91,28 @@ def targets_table(picked: list[Picked]) -> None:
     frame = pd.read_csv(io.StringIO(csv_text), dtype=str, keep_default_na=False)
     frame = frame.drop(columns=["匹配键"], errors="ignore")
     st.dataframe(frame, hide_index=True, key="compare_table")
-    st.caption("〔 〕内是该报告对指标的原文称呼；⚠ 标出目标低于（或上限宽于）所在市同一指标的区县。")
+    st.caption(
+        "〔 〕内是该报告对指标的原文称呼；⚠ 标出目标低于（或上限宽于）所在市同一指标的区县。"
+    )
     for note in table.notes:
         st.caption(md_escape(note))
     with st.container(horizontal=True):
-        st.download_button("下载对比 CSV", csv_text.encode("utf-8-sig"), "compare.csv", "text/csv",
-                           icon=":material/download:", key="dl_compare_csv")
-        st.download_button("下载对比 Markdown", table.to_markdown(), "compare.md", "text/markdown",
-                           icon=":material/download:", key="dl_compare_md")
+        st.download_button(
+            "下载对比 CSV",
+            csv_text.encode("utf-8-sig"),
+            "compare.csv",
+            "text/csv",
+            icon=":material/download:",
+            key="dl_compare_csv",
+        )
+        st.download_button(
+            "下载对比 Markdown",
+            table.to_markdown(),
+            "compare.md",
+            "text/markdown",
+            icon=":material/download:",
+            key="dl_compare_md",
+        )
     chart = _chart(table)
     if chart is not None:
         st.markdown("**百分比目标（按指标）**")
@@ -103,7 +122,8 @@ def targets_table(picked: list[Picked]) -> None:
 def _labels(picked: list[Picked]) -> list[str]:
     """Column headings: region and year, made unique with the file name where needed."""
     base = [
-        " ".join(str(part) for part in (p.summary.meta.region, p.summary.meta.year) if part) or p.label
+        " ".join(str(part) for part in (p.summary.meta.region, p.summary.meta.year) if part)
+        or p.label
         for p in picked
     ]
     return [
@@ -112,10 +132,14 @@ def _labels(picked: list[Picked]) -> list[str]:
     ]
 
 
-def _chart(table) -> alt.TopLevelMixin | None:
+def _chart(table: CompareTable) -> alt.Chart | None:
     data = [
-        {"indicator": row.indicator, "report": column.label, "value": max(cell.values),
-         "target": cell.target}
+        {
+            "indicator": row.indicator,
+            "report": column.label,
+            "value": max(cell.values),
+            "target": cell.target,
+        }
         for row in table.rows
         for column, cell in zip(table.columns, row.cells, strict=True)
         if cell is not None and cell.values and cell.unit == "%"
@@ -130,10 +154,17 @@ def _chart(table) -> alt.TopLevelMixin | None:
             y=alt.Y("indicator:N", title=None, axis=alt.Axis(labelLimit=240)),
             yOffset=alt.YOffset("report:N"),
             x=alt.X("value:Q", title="目标值（%）", axis=alt.Axis(tickCount=6)),
-            color=alt.Color("report:N", title=None, legend=alt.Legend(orient="bottom"),
-                            scale=alt.Scale(scheme="tableau10")),
-            tooltip=[alt.Tooltip("report:N", title="报告"), alt.Tooltip("indicator:N", title="指标"),
-                     alt.Tooltip("target:N", title="目标")],
+            color=alt.Color(
+                "report:N",
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+                scale=alt.Scale(scheme="tableau10"),
+            ),
+            tooltip=[
+                alt.Tooltip("report:N", title="报告"),
+                alt.Tooltip("indicator:N", title="指标"),
+                alt.Tooltip("target:N", title="目标"),
+            ],
         )
         .properties(height=alt.Step(16))
     )
@@ -141,14 +172,14 @@ def _chart(table) -> alt.TopLevelMixin | None:
 
 def tracked(picked: list[Picked]) -> None:
     """For each region with reports of consecutive years: were last year's targets met?"""
-    from summarizer.track import VERDICT_LABELS, track
-
     pairs = [
         (prev, curr)
         for prev in picked
         for curr in picked
-        if prev.summary.meta.region and prev.summary.meta.region == curr.summary.meta.region
-        and prev.summary.meta.year and curr.summary.meta.year == prev.summary.meta.year + 1
+        if prev.summary.meta.region
+        and prev.summary.meta.region == curr.summary.meta.region
+        and prev.summary.meta.year
+        and curr.summary.meta.year == prev.summary.meta.year + 1
     ]
     for prev, curr in pairs:
         meta = prev.summary.meta
@@ -160,8 +191,13 @@ def tracked(picked: list[Picked]) -> None:
         for col, (verdict, count) in zip(cols, counts.items(), strict=True):
             col.metric(VERDICT_LABELS[verdict], count, border=True)
         rows = [
-            {"指标": item.indicator, "目标": item.target, "结果": item.result or "",
-             "判断": item.label, "依据": item.rule}
+            {
+                "指标": item.indicator,
+                "目标": item.target,
+                "结果": item.result or "",
+                "判断": item.label,
+                "依据": item.rule,
+            }
             for item in result.items
         ]
         st.dataframe(pd.DataFrame(rows), hide_index=True, key=f"track_{meta.region}_{meta.year}")

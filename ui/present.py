@@ -215,7 +215,9 @@ def status_label(status: str) -> str:
     return _STATUS_LABELS[status]
 
 
-def first_source(summary: ReportSummary, prefix: str, evidence: Sequence[Evidence]) -> Evidence | None:
+def first_source(
+    summary: ReportSummary, prefix: str, evidence: Sequence[Evidence]
+) -> Evidence | None:
     """Where a field's numbers come from: its own evidence, else its checks' sources."""
     if evidence:
         return evidence[0]
@@ -288,7 +290,9 @@ def _seed_title(path: Path) -> str:
     if not re.search(r"[省市区县]", title):
         region = _REGION_IN_HEADER.search(head)
         year = _YEAR.search(head)
-        extra = " ".join(part for part in (region and region.group(1), year and year.group(1) + "年") if part)
+        extra = " ".join(
+            part for part in (region and region.group(1), year and year.group(1) + "年") if part
+        )
         if extra:
             title = f"{extra} {title}"
     return title

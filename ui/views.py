@@ -1,15 +1,16 @@
-"""The report views of the web UI: header, 摘要, 主要目标, 重点任务 and 原文.
+"""The report views of the web UI: header, 摘要, 主要目标 and 重点任务.
 
 Each view reads a :class:`present.Report` and draws it; nothing here summarises.
-Document and model text reaches Markdown only through :func:`present.md_escape` or
-:func:`present.highlight_markdown`; tables, charts and pickers show it as plain text.
+Document and model text reaches Markdown only through :func:`present.md_escape`;
+tables, charts and pickers show it as plain text.  Source sentences are shown by
+:mod:`sources`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import partial
+from typing import Literal
 
 import altair as alt
 import pandas as pd
@@ -22,32 +23,17 @@ from present import (
     VERIFIED,
     Report,
     checks_under,
-    excerpt,
     first_source,
     format_values,
-    highlight_markdown,
-    locate,
     md_escape,
-    paragraph_index,
-    reason_text,
     status_label,
     status_of,
 )
+from sources import SourceItem, source_panel
 
-from summarizer.schema import Evidence, Figure, ReportSummary, Warning
+from summarizer.schema import Figure, ReportSummary, Warning
 
 TABS = ("摘要", "主要目标", "重点任务", "原文", "对比")
-TAB_KEY = "tab"
-HIGHLIGHT_KEY = "highlight"  # (report key, start, end, label) shown in 原文
-
-
-@dataclass(frozen=True)
-class SourceItem:
-    """One thing whose source a reader can look up: a figure, a target, a task item."""
-
-    label: str  # plain text, for the picker
-    path: str  # where in the summary, for its number checks
-    evidence: Evidence | None
 
 
 # --------------------------------------------------------------------------- header
@@ -69,25 +55,39 @@ def header(report: Report) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         if verification is not None and verification.numbers_total:
             grounded, total = verification.numbers_grounded, verification.numbers_total
-            color = "green" if grounded == total else "orange"
-            st.badge(f"数字核实 {grounded}/{total}", icon=":material/fact_check:", color=color,
-                     help="摘要中的每个数字都在原文中查找过；未找到的标为「未核实」。")
+            color: Literal["green", "orange"] = "green" if grounded == total else "orange"
+            st.badge(
+                f"数字核实 {grounded}/{total}",
+                icon=":material/fact_check:",
+                color=color,
+                help="摘要中的每个数字都在原文中查找过；未找到的标为「未核实」。",
+            )
         if report.summary.warnings:
-            st.badge(f"提示 {len(report.summary.warnings)} 条", icon=":material/warning:", color="orange")
+            st.badge(
+                f"提示 {len(report.summary.warnings)} 条", icon=":material/warning:", color="orange"
+            )
         _downloads(report)
     if report.summary.warnings:
-        st.warning("\n".join(f"- {_warning_text(report, warning)}" for warning in report.summary.warnings),
-                   icon=":material/warning:")
+        st.warning(
+            "\n".join(f"- {_warning_text(report, warning)}" for warning in report.summary.warnings),
+            icon=":material/warning:",
+        )
 
 
 def _warning_text(report: Report, warning: Warning) -> str:
     """A warning for the reader, as Markdown; the verifier's is restated in Chinese."""
     verification = report.summary.verification
-    if warning.code == "ungrounded_numbers" and verification is not None and verification.ungrounded:
+    if (
+        warning.code == "ungrounded_numbers"
+        and verification is not None
+        and verification.ungrounded
+    ):
         raws = list(dict.fromkeys(check.raw for check in verification.ungrounded))
         shown = "、".join(md_escape(raw) for raw in raws[:8]) + ("等" if len(raws) > 8 else "")
-        return (f"{len(verification.ungrounded)} 个数字没能在所引的原文句子中核实（{shown}），"
-                "已在各处标为 ⚠ 未核实。")
+        return (
+            f"{len(verification.ungrounded)} 个数字没能在所引的原文句子中核实（{shown}），"
+            "已在各处标为 ⚠ 未核实。"
+        )
     return md_escape(warning.message)
 
 
@@ -102,26 +102,50 @@ def _downloads(report: Report) -> None:
     from summarizer.render import targets_csv, to_markdown
 
     stem = report.name.rsplit(".", 1)[0] or "report"
-    st.download_button("下载 JSON", report.summary.to_json(), f"{stem}.summary.json",
-                       "application/json", icon=":material/download:", key=f"dl_json_{report.key}")
-    st.download_button("下载 Markdown", to_markdown(report.summary), f"{stem}.summary.md",
-                       "text/markdown", icon=":material/download:", key=f"dl_md_{report.key}")
-    st.download_button("下载目标 CSV", targets_csv([report.summary]).encode("utf-8-sig"), f"{stem}.targets.csv",
-                       "text/csv", icon=":material/download:", key=f"dl_csv_{report.key}")
+    st.download_button(
+        "下载 JSON",
+        report.summary.to_json(),
+        f"{stem}.summary.json",
+        "application/json",
+        icon=":material/download:",
+        key=f"dl_json_{report.key}",
+    )
+    st.download_button(
+        "下载 Markdown",
+        to_markdown(report.summary),
+        f"{stem}.summary.md",
+        "text/markdown",
+        icon=":material/download:",
+        key=f"dl_md_{report.key}",
+    )
+    st.download_button(
+        "下载目标 CSV",
+        targets_csv([report.summary]).encode("utf-8-sig"),
+        f"{stem}.targets.csv",
+        "text/csv",
+        icon=":material/download:",
+        key=f"dl_csv_{report.key}",
+    )
 
 
 def partial_summary(summary: ReportSummary) -> None:
     """What a running LLM engine has found so far (numbers are verified at the end)."""
     lines = []
     if summary.targets:
-        lines.append(f"**主要目标（{len(summary.targets)}）**：" + "；".join(
-            f"{md_escape(t.indicator)} {md_escape(t.target)}" for t in summary.targets))
+        lines.append(
+            f"**主要目标（{len(summary.targets)}）**："
+            + "；".join(f"{md_escape(t.indicator)} {md_escape(t.target)}" for t in summary.targets)
+        )
     if summary.review_areas:
-        lines.append(f"**工作回顾（{len(summary.review_areas)}）**：" + "；".join(
-            md_escape(area.title) for area in summary.review_areas))
+        lines.append(
+            f"**工作回顾（{len(summary.review_areas)}）**："
+            + "；".join(md_escape(area.title) for area in summary.review_areas)
+        )
     if summary.task_areas:
-        lines.append(f"**重点任务（{len(summary.task_areas)}）**：" + "；".join(
-            md_escape(area.title) for area in summary.task_areas))
+        lines.append(
+            f"**重点任务（{len(summary.task_areas)}）**："
+            + "；".join(md_escape(area.title) for area in summary.task_areas)
+        )
     st.markdown("\n\n".join(lines) if lines else "尚无结果。")
     st.caption("数字核实在全部调用完成后进行。")
 
@@ -133,11 +157,19 @@ def overview(report: Report) -> None:
     summary, meta = report.summary, report.summary.meta
     cols = st.columns(4)
     cols[0].metric("地区", meta.region or "未识别", border=True)
-    cols[1].metric("报告年份", str(meta.year) if meta.year else "未识别", border=True,
-                   help=f"回顾 {meta.review_year} 年" if meta.review_year else None)
+    cols[1].metric(
+        "报告年份",
+        str(meta.year) if meta.year else "未识别",
+        border=True,
+        help=f"回顾 {meta.review_year} 年" if meta.review_year else None,
+    )
     cols[2].metric("报告类型", KINDS.get(meta.kind, meta.kind), border=True)
-    cols[3].metric("主要目标 / 重点任务", f"{len(summary.targets)} / {len(summary.task_areas)}",
-                   border=True, help="主要预期目标条数 / 重点任务领域数")
+    cols[3].metric(
+        "主要目标 / 重点任务",
+        f"{len(summary.targets)} / {len(summary.task_areas)}",
+        border=True,
+        help="主要预期目标条数 / 重点任务领域数",
+    )
 
     items: list[SourceItem] = []
     if summary.headline_figures:
@@ -187,17 +219,30 @@ def _figure_cards(report: Report, figures: Sequence[Figure], path: str, per_row:
             if source is not None:
                 tip += f"\n\n原文：{md_escape(source.quote)}"
             cols[offset].metric(
-                md_escape(figure.indicator), figure.value, border=True, help=tip,
-                delta=status_label(status)[2:], delta_arrow="off",
-                delta_color="green" if status == VERIFIED else "orange" if status == UNVERIFIED else "gray",
+                md_escape(figure.indicator),
+                figure.value,
+                border=True,
+                help=tip,
+                delta=status_label(status)[2:],
+                delta_arrow="off",
+                delta_color="green"
+                if status == VERIFIED
+                else "orange"
+                if status == UNVERIFIED
+                else "gray",
             )
 
 
-def _figure_items(figures: Sequence[Figure], path: str, area: str | None = None) -> list[SourceItem]:
+def _figure_items(
+    figures: Sequence[Figure], path: str, area: str | None = None
+) -> list[SourceItem]:
     where = f"{area} · " if area else ""
     return [
-        SourceItem(f"{where}{figure.indicator}：{figure.value}", f"{path}[{i}]",
-                   figure.evidence[0] if figure.evidence else None)
+        SourceItem(
+            f"{where}{figure.indicator}：{figure.value}",
+            f"{path}[{i}]",
+            figure.evidence[0] if figure.evidence else None,
+        )
         for i, figure in enumerate(figures)
     ]
 
@@ -237,10 +282,15 @@ def targets(report: Report) -> None:
     ]
     st.caption("勾选表格行首的方框（或在下方「查看来源」中选择），查看这条目标在原文中的出处。")
     st.dataframe(
-        pd.DataFrame(rows), hide_index=True, key=table_key,
-        on_select=partial(_select_row, table_key, pick_key), selection_mode="single-row",
-        column_config={"指标": st.column_config.TextColumn(width="medium"),
-                       "目标": st.column_config.TextColumn(width="medium")},
+        pd.DataFrame(rows),
+        hide_index=True,
+        key=table_key,
+        on_select=partial(_select_row, table_key, pick_key),
+        selection_mode="single-row",
+        column_config={
+            "指标": st.column_config.TextColumn(width="medium"),
+            "目标": st.column_config.TextColumn(width="medium"),
+        },
     )
     chart = targets_chart(report)
     if chart is not None:
@@ -248,8 +298,11 @@ def targets(report: Report) -> None:
         st.altair_chart(chart, width="stretch")
     st.subheader("查看来源")
     items = [
-        SourceItem(f"{target.indicator}：{target.target}", f"targets[{i}]",
-                   target.evidence[0] if target.evidence else None)
+        SourceItem(
+            f"{target.indicator}：{target.target}",
+            f"targets[{i}]",
+            target.evidence[0] if target.evidence else None,
+        )
         for i, target in enumerate(summary.targets)
     ]
     source_panel(report, items, "targets", pick_key=pick_key)
@@ -261,7 +314,7 @@ def _select_row(table_key: str, pick_key: str) -> None:
         st.session_state[pick_key] = rows[0]
 
 
-def targets_chart(report: Report) -> alt.TopLevelMixin | None:
+def targets_chart(report: Report) -> alt.LayerChart | alt.VConcatChart | None:
     """Bars of the quantified targets, one panel per unit so that scales stay honest."""
     data = [
         {
@@ -281,18 +334,27 @@ def targets_chart(report: Report) -> alt.TopLevelMixin | None:
         domain=[status_label(VERIFIED), status_label(UNVERIFIED), status_label(NO_NUMBER)],
         range=["#2e7d5b", "#e08a1e", "#9e9e9e"],
     )
-    panels = []
+    panels: list[alt.LayerChart] = []
     for unit, group in sorted(frame.groupby("unit"), key=lambda pair: -len(pair[1])):
         order = list(group.sort_values("value", ascending=False)["indicator"])
         base = alt.Chart(group).encode(
             y=alt.Y("indicator:N", sort=order, title=None, axis=alt.Axis(labelLimit=240)),
-            x=alt.X("value:Q", title=f"目标值（{unit}）", axis=alt.Axis(tickCount=6),
-                    scale=alt.Scale(domain=[0, float(group["value"].max()) * 1.25])),
-            tooltip=[alt.Tooltip("indicator:N", title="指标"), alt.Tooltip("target:N", title="目标"),
-                     alt.Tooltip("status:N", title="核实")],
+            x=alt.X(
+                "value:Q",
+                title=f"目标值（{unit}）",
+                axis=alt.Axis(tickCount=6),
+                scale=alt.Scale(domain=[0, float(group["value"].max()) * 1.25]),
+            ),
+            tooltip=[
+                alt.Tooltip("indicator:N", title="指标"),
+                alt.Tooltip("target:N", title="目标"),
+                alt.Tooltip("status:N", title="核实"),
+            ],
         )
         bars = base.mark_bar(cornerRadiusEnd=3).encode(
-            color=alt.Color("status:N", scale=status_scale, legend=alt.Legend(title=None, orient="bottom")),
+            color=alt.Color(
+                "status:N", scale=status_scale, legend=alt.Legend(title=None, orient="bottom")
+            ),
         )
         labels = base.mark_text(align="left", dx=4, fontSize=12).encode(text="target:N")
         panels.append((bars + labels).properties(height=alt.Step(30)))
@@ -323,89 +385,15 @@ def tasks(report: Report) -> None:
                     for k, goal in enumerate(item.goals)
                 ]
                 if checks_under(summary, item_path):
-                    items.append(SourceItem(f"{area.title} · {item.text[:40]}", item_path,
-                                            item.evidence[0] if item.evidence else None))
+                    items.append(
+                        SourceItem(
+                            f"{area.title} · {item.text[:40]}",
+                            item_path,
+                            item.evidence[0] if item.evidence else None,
+                        )
+                    )
             st.markdown("\n".join(lines) if lines else "（此领域没有分项）")
     if items:
         st.subheader("查看来源")
         st.caption("含数字的任务条目：选择一条，查看数字是否在原文中找到。")
         source_panel(report, items, "tasks")
-
-
-# --------------------------------------------------------------------------- sources
-
-
-def source_panel(report: Report, items: Sequence[SourceItem], name: str,
-                 pick_key: str | None = None) -> None:
-    """A picker over ``items`` and the chosen item's source sentence, highlighted."""
-    key = pick_key or f"pick_{name}_{report.key}"
-    if st.session_state.get(key, 0) >= len(items):
-        st.session_state[key] = 0
-    choice = st.selectbox("选择条目", range(len(items)), key=key,
-                          format_func=lambda i: f"{_plain_mark(report, items[i])}{items[i].label}")
-    item = items[choice]
-    summary = report.summary
-    with st.container(border=True):
-        source = first_source(summary, item.path, [item.evidence] if item.evidence else [])
-        span = locate(report.text, source) if source is not None else None
-        if span is None:
-            st.caption("没有记录出处。")
-        else:
-            left, right = excerpt(report.text, *span)
-            st.markdown(highlight_markdown(report.text[left:right], [(span[0] - left, span[1] - left)]))
-            st.caption(f"原文第 {paragraph_index(report.text, span[0]) + 1} 段，"
-                       f"第 {span[0] + 1}–{span[1]} 字")
-        checks = checks_under(summary, item.path)
-        if checks:
-            st.markdown("  \n".join(
-                f"{'✓' if check.grounded else '⚠'} **{md_escape(check.raw)}**："
-                f"{md_escape(reason_text(check.reason))}"
-                for check in checks
-            ))
-        if span is not None:
-            st.button("在原文中定位", icon=":material/find_in_page:", key=f"goto_{name}_{report.key}",
-                      on_click=_show_in_text, args=(report.key, span, item.label))
-
-
-def _plain_mark(report: Report, item: SourceItem) -> str:
-    status = status_of(report.summary, item.path)
-    return {VERIFIED: "✓ ", UNVERIFIED: "⚠ "}.get(status, "")
-
-
-def _show_in_text(report_key: str, span: tuple[int, int], label: str) -> None:
-    st.session_state[HIGHLIGHT_KEY] = (report_key, span[0], span[1], label)
-    st.session_state[TAB_KEY] = "原文"
-
-
-# --------------------------------------------------------------------------- 原文
-
-_LEAD_PARAGRAPHS = 2  # paragraphs shown above a highlighted one
-
-
-def source_text(report: Report) -> None:
-    highlight = st.session_state.get(HIGHLIGHT_KEY)
-    if not highlight or highlight[0] != report.key:
-        st.caption("在其他标签页中点「在原文中定位」，这里会高亮对应的句子。")
-        with st.container(height=640, border=True):
-            st.markdown(highlight_markdown(report.text, []))
-        return
-    _, start, end, label = highlight
-    st.markdown(f"高亮：**{md_escape(label)}**（原文第 {paragraph_index(report.text, start) + 1} 段）")
-    # Fold the paragraphs far above the highlight so it opens near the top of the view.
-    cut = _paragraph_start(report.text, start, _LEAD_PARAGRAPHS)
-    if cut > 0:
-        with st.expander(f"前文（{paragraph_index(report.text, cut)} 段）"):
-            st.markdown(highlight_markdown(report.text[:cut], []))
-    with st.container(height=640, border=True):
-        st.markdown(highlight_markdown(report.text[cut:], [(start - cut, end - cut)]))
-
-
-def _paragraph_start(text: str, offset: int, lead: int) -> int:
-    """The offset of the non-empty line ``lead`` paragraphs above the one holding ``offset``."""
-    cut = text.rfind("\n", 0, offset) + 1
-    while lead > 0 and cut > 0:
-        previous = text.rfind("\n", 0, cut - 1) + 1
-        if text[previous:cut].strip():
-            lead -= 1
-        cut = previous
-    return cut
