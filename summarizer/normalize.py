@@ -36,6 +36,7 @@ def fold_width(text: str) -> str:
     return text.translate(_FOLD)
 
 
+_BREAKS = re.compile(r"[\r\n]+\s*")
 _WS = re.compile(r"[ \f\v\r]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]{2}")
 _NO_SPACE_NEXT = set(",，、。；;:：!！?？()（）“”\"'‘’《》%")
@@ -73,6 +74,8 @@ class NormalizedText:
     text: str
     _norm_starts: list[int] = field(repr=False, default_factory=list)
     _orig_starts: list[int] = field(repr=False, default_factory=list)
+    # Results keyed by span, for the clients that ask for the same span many times.
+    memo: dict[tuple[str, int, int], object] = field(repr=False, default_factory=dict, compare=False)
 
     def to_original(self, index: int) -> int:
         """Map an offset of the normalised text to the original text."""
@@ -104,7 +107,10 @@ class NormalizedText:
     def original_quote(self, start: int, end: int) -> str:
         """The original text under a normalised span, with line breaks removed."""
         o_start, o_end = self.span_to_original(start, end)
-        return re.sub(r"[\r\n]+\s*", "", self.original[o_start:o_end]).strip()
+        quote = self.original[o_start:o_end]
+        if "\n" in quote or "\r" in quote:
+            quote = _BREAKS.sub("", quote)
+        return quote.strip()
 
 
 def _deletions(folded: str) -> list[tuple[int, int]]:

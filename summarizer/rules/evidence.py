@@ -10,10 +10,16 @@ __all__ = ["evidence", "verbatim"]
 
 def evidence(nt: NormalizedText, start: int, end: int) -> Evidence:
     """Evidence for nt.text[start:end], with original offsets and the original wording."""
-    o_start, o_end = nt.span_to_original(start, end)
-    # Built without validation: the offsets and the quote are correct by construction,
-    # and a report needs over a thousand of these.
-    return Evidence.model_construct(start=o_start, end=o_end, quote=nt.original_quote(start, end))
+    key = ("evidence", start, end)
+    found = nt.memo.get(key)
+    if found is None:
+        o_start, o_end = nt.span_to_original(start, end)
+        # Built without validation: the offsets and the quote are correct by construction,
+        # and a report needs hundreds of these, many for the same clause.
+        found = Evidence.model_construct(start=o_start, end=o_end, quote=nt.original_quote(start, end))
+        nt.memo[key] = found
+    assert isinstance(found, Evidence)
+    return found
 
 
 def verbatim(nt: NormalizedText, start: int, text: str) -> str:
@@ -23,5 +29,9 @@ def verbatim(nt: NormalizedText, start: int, text: str) -> str:
     """
     if not text:
         return text
-    quote = nt.original_quote(start, start + len(text))
+    key = ("quote", start, start + len(text))
+    quote = nt.memo.get(key)
+    if quote is None:
+        quote = nt.memo[key] = nt.original_quote(start, start + len(text))
+    assert isinstance(quote, str)
     return quote if quote else text

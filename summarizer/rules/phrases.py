@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from summarizer.numbers import extract_quantities
 from summarizer.schema import Quantity
@@ -65,6 +66,11 @@ class Clause:
     quantities: list[Quantity]
 
 
+@lru_cache(maxsize=16)
+def _splitter(chars: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(chars)}]")
+
+
 def clauses(
     text: str, offset: int = 0, *, split: str = "，,；;。！？!?", pool: Sequence[Quantity] | None = None
 ) -> list[Clause]:
@@ -81,7 +87,7 @@ def clauses(
         lo = bisect.bisect_left(starts, offset)
         hi = bisect.bisect_left(starts, offset + len(text))
         quantities = [q for q in pool[lo:hi] if (q.end or 0) <= offset + len(text)]
-    pattern = re.compile(f"[{re.escape(split)}]")
+    pattern = _splitter(split)
     pos = 0
     qi = 0
     for match in [*pattern.finditer(text), None]:
