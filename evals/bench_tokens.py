@@ -71,7 +71,8 @@ def naive_tokens(report, count) -> int:
 
     prompts = load_prompts()
     total = 0
-    for task, model in ANSWERS.items():
+    for task in ("targets", "review", "tasks"):
+        model = ANSWERS[task]
         messages = prompts.messages(task, report.source.text)
         schema = json.dumps(model.model_json_schema(), ensure_ascii=False, separators=(",", ":"))
         total += count("\n".join(m["content"] for m in messages) + schema)

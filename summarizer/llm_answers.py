@@ -10,6 +10,7 @@ wrong, and instructor re-asks the model with it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -25,12 +26,14 @@ __all__ = [
     "FigureOut",
     "AreaOut",
     "ReviewAnswer",
+    "ReviewPartAnswer",
     "TargetOut",
     "TargetsAnswer",
     "TaskAreaOut",
     "TasksAnswer",
     "ANSWERS",
     "number_problems",
+    "similarity",
     "Grounding",
     "to_figure",
     "to_target",
@@ -39,6 +42,7 @@ __all__ = [
     "span_evidence",
 ]
 
+MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
 MAX_PROBLEMS = 12  # in one re-ask message; the rest follow once these are fixed
 NUMBER_PROBLEM = "：数字“"  # how an objection to a number reads, after its path
 
@@ -49,10 +53,12 @@ def number_problems(problems: list[str]) -> int:
 
 
 def _compact(schema: Any) -> Any:
-    """The schema without ``title`` annotations: fewer tokens in every prompt."""
+    """The schema without ``title`` and ``description`` notes: fewer tokens in every prompt."""
     if isinstance(schema, dict):
         return {
-            k: _compact(v) for k, v in schema.items() if not (k == "title" and isinstance(v, str))
+            k: _compact(v)
+            for k, v in schema.items()
+            if not (k in ("title", "description") and isinstance(v, str))
         }
     if isinstance(schema, list):
         return [_compact(v) for v in schema]
@@ -73,14 +79,18 @@ class FigureOut(_Part):
     value: str
 
 
-def _at_most(n: int) -> Any:
-    """A list limit shown in the schema (a grammar then enforces it); parsing stays lenient."""
-    return Field(json_schema_extra={"maxItems": n})
+def _at_most(n: int, chars: int | None = None) -> Any:
+    """A list limit shown in the schema (a grammar then enforces it); parsing stays lenient.
+    ``chars`` caps each string item: a guard against a model copying whole paragraphs."""
+    extra: dict[str, Any] = {"maxItems": n}
+    if chars:
+        extra["items"] = {"type": "string", "maxLength": chars}
+    return Field(json_schema_extra=extra)
 
 
 class AreaOut(_Part):
     title: str
-    highlights: list[str] = _at_most(4)
+    highlights: list[str] = _at_most(4, chars=MAX_LINE)
     figures: list[FigureOut] = _at_most(4)
 
 
@@ -92,7 +102,7 @@ class TargetOut(_Part):
 
 class TaskAreaOut(_Part):
     title: str
-    items: list[str] = _at_most(5)
+    items: list[str] = _at_most(5, chars=MAX_LINE)
     goals: list[FigureOut] = _at_most(4)
 
 
@@ -128,22 +138,42 @@ class _Answer(_Part):
         return self
 
 
+def _review_texts(areas: list[AreaOut], problems: list[str]) -> Iterator[tuple[str, str]]:
+    for i, area in enumerate(areas):
+        yield f"areas[{i}].title", area.title
+        for j, line in enumerate(area.highlights):
+            yield f"areas[{i}].highlights[{j}]", line
+        for j, figure in enumerate(area.figures):
+            yield f"areas[{i}].figures[{j}].value", figure.value
+    for i, problem in enumerate(problems):
+        yield f"problems[{i}]", problem
+
+
 class ReviewAnswer(_Answer):
+    """The review from its opening on: the headline figures come first."""
+
     headline_figures: list[FigureOut] = _at_most(10)
     areas: list[AreaOut] = _at_most(12)
-    problems: list[str] = _at_most(6)
+    problems: list[str] = _at_most(6, chars=MAX_LINE)
 
     def texts(self) -> Iterator[tuple[str, str]]:
         for i, figure in enumerate(self.headline_figures):
             yield f"headline_figures[{i}].value", figure.value
-        for i, area in enumerate(self.areas):
-            yield f"areas[{i}].title", area.title
-            for j, line in enumerate(area.highlights):
-                yield f"areas[{i}].highlights[{j}]", line
-            for j, figure in enumerate(area.figures):
-                yield f"areas[{i}].figures[{j}].value", figure.value
-        for i, problem in enumerate(self.problems):
-            yield f"problems[{i}]", problem
+        yield from _review_texts(self.areas, self.problems)
+
+
+class ReviewPartAnswer(_Answer):
+    """The review after its opening: areas and problems, no headline figures."""
+
+    areas: list[AreaOut] = _at_most(12)
+    problems: list[str] = _at_most(6, chars=MAX_LINE)
+
+    @property
+    def headline_figures(self) -> list[FigureOut]:
+        return []
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        yield from _review_texts(self.areas, self.problems)
 
 
 class TargetsAnswer(_Answer):
@@ -172,6 +202,7 @@ class TasksAnswer(_Answer):
 
 ANSWERS: dict[str, type[_Answer]] = {
     "review": ReviewAnswer,
+    "review_part": ReviewPartAnswer,
     "targets": TargetsAnswer,
     "tasks": TasksAnswer,
 }
@@ -207,8 +238,27 @@ class Grounding:
                     )
         for path, quote in answer.quotes():
             if quote.strip() and locate(self.index, self.source, quote) is None:
-                found.append(f"{path}：引文“{quote}”不是原文中的原句，请从原文逐字摘录。")
+                closest = self.closest_clause(quote)
+                hint = f"原文中最接近的是“{closest}”。" if closest else ""
+                found.append(f"{path}：引文“{quote}”不是原文中的原句，请从原文逐字摘录。{hint}")
         return found
+
+    def closest_clause(self, quote: str) -> str | None:
+        """The clause of the text the call read that is most like a misquote."""
+        start, end = self.window
+        clauses = [c for c in re.split(r"[,，；;。:：\n]", self.source.text[start:end]) if c]
+        best = max(clauses, key=lambda clause: similarity(clause, quote), default=None)
+        return best if best is not None and similarity(best, quote) >= 0.5 else None
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-overlap F1 of two strings after canonicalisation."""
+    ca, cb = Counter(canon(a)), Counter(canon(b))
+    common = sum((ca & cb).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(ca.values()), common / sum(cb.values())
+    return 2 * precision * recall / (precision + recall)
 
 
 def span_evidence(source: NormalizedText, start: int, end: int) -> Evidence:

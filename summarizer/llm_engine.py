@@ -13,7 +13,7 @@ in the output with a warning, never dropped.  Targets are cross-checked against 
 engine and disagreements reported as warnings.
 
 Options (``pipeline.summarize_text(..., engine="llm", llm_options={...})``): every field of
-:class:`summarizer.llm.LLMConfig` (model, api_base, api_key_env, api_key, timeout, mode,
+:class:`summarizer.llm_config.LLMConfig` (model, api_base, api_key_env, api_key, timeout, mode,
 max_reasks, retries, max_tokens, context_tokens, chunk_tokens, concurrency, temperature,
 cache, backoff), plus ``parts`` (which calls to make: any of "targets", "review", "tasks";
 default all), ``cross_check`` (bool, default True) and ``on_progress`` (a callable receiving
@@ -31,15 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from summarizer.chunking import Chunk, halve, pack
 from summarizer.errors import EngineError, InputError
-from summarizer.llm import (
-    AnswerError,
-    CallResult,
-    LLMClient,
-    LLMConfig,
-    OutputTruncated,
-    load_config,
-)
+from summarizer.llm import AnswerError, CallResult, LLMClient, OutputTruncated
 from summarizer.llm_answers import ANSWERS, Grounding
+from summarizer.llm_config import LLMConfig, load_config
 from summarizer.llm_merge import Outcome, merge
 from summarizer.prompting import load_prompts
 from summarizer.schema import SCHEMA_VERSION, ReportSummary
@@ -53,6 +47,7 @@ __all__ = ["Call", "Progress", "plan_calls", "summarize", "iter_summarize", "ENG
 ENGINE_NAME = "llm"
 PARTS = ("targets", "review", "tasks")  # in the order the calls are sent
 _PROMPT_OVERHEAD = 1200  # system prompt, instructions and schema, in tokens
+_MAX_LISTED = 4  # area titles named in a call's note, at most
 _MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most this often
 
 
@@ -60,9 +55,14 @@ _MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most thi
 class Call:
     """One model call: a task and the slice of the report it reads."""
 
-    task: str  # review | targets | tasks
+    task: str  # review | targets | tasks: which prompt
     chunk: Chunk
     note: str | None = None
+    answer: str = ""  # which response model; the task's own by default
+
+    @property
+    def response(self) -> str:
+        return self.answer or self.task
 
 
 @dataclass
@@ -98,19 +98,19 @@ def _clip(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _note(
-    task: str, chunk: Chunk, blocks: list[Block], opening: tuple[int, int] | None
-) -> str | None:
-    notes = []
-    for block in blocks:
-        if block.start < chunk.start < block.end:
-            notes.append(
-                f"本部分接续编号领域“{block.title}”的正文，该领域的 title 写“{block.title}”。"
-            )
-            break
-    if task == "review" and opening is not None and chunk.start >= opening[1]:
-        notes.append("本部分不含回顾开头的总体成绩段落，headline_figures 给空列表。")
-    return "".join(notes) or None
+def _note(chunk: Chunk, blocks: list[Block]) -> str | None:
+    """What the segmenter knows about a chunk: the numbered areas in it, in order."""
+    here = [b for b in blocks if b.start < chunk.end and b.end > chunk.start]
+    here = [b for b in here if not _INSTRUCTION.search(b.title)]
+    if not here:
+        return None
+    note = ""
+    if here[0].start < chunk.start:
+        note = f"本部分开头接续编号领域“{here[0].title}”的正文。"
+    if len(here) > _MAX_LISTED:  # many short areas (a digest): the text shows them well enough
+        return note or None
+    titles = "；".join(f"“{b.title}”" for b in here)
+    return note + f"本部分的编号领域依次是：{titles}。areas 每个领域一项，title 照抄。"
 
 
 def plan_calls(sections: Sections, budget: int) -> list[Call]:
@@ -127,19 +127,15 @@ def plan_calls(sections: Sections, budget: int) -> list[Call]:
     if sections.review is not None:
         review = sections.review
         opening = None
-        if sections.review_areas:
-            opening = (
-                (sections.review_opening.start, sections.review_opening.end)
-                if sections.review_opening
-                else (review.start, sections.review_areas[0].start)
-            )
+        if sections.review_areas and sections.review_opening:
+            opening = (sections.review_opening.start, sections.review_opening.end)
         units = _units(review.start, review.end, sections.review_areas, opening)
         if sections.problems is not None:
             units.append((sections.problems.start, sections.problems.end))
-        for chunk in pack(text, _clip(units), budget):
-            calls.append(
-                Call("review", chunk, _note("review", chunk, sections.review_areas, opening))
-            )
+        for n, chunk in enumerate(pack(text, _clip(units), budget)):
+            # Headline figures are read from the review's opening, in the first call only.
+            answer = "review" if n == 0 else "review_part"
+            calls.append(Call("review", chunk, _note(chunk, sections.review_areas), answer))
     elif sections.problems is not None:
         span = sections.problems
         calls += [Call("review", c) for c in pack(text, [(span.start, span.end)], budget)]
@@ -147,7 +143,7 @@ def plan_calls(sections: Sections, budget: int) -> list[Call]:
         span = sections.tasks
         units = _units(span.start, span.end, sections.task_areas, None)
         for chunk in pack(text, _clip(units), budget):
-            calls.append(Call("tasks", chunk, _note("tasks", chunk, sections.task_areas, None)))
+            calls.append(Call("tasks", chunk, _note(chunk, sections.task_areas)))
     return calls
 
 
@@ -198,6 +194,14 @@ class _Job:
     results: list[Outcome] = field(default_factory=list)
 
 
+def _half(call: Call, chunk: Chunk, n: int, sections: Sections) -> Call:
+    """One half of a call whose answer was cut off: the same task on less text."""
+    blocks = sections.review_areas if call.task == "review" else sections.task_areas
+    answer = "review_part" if call.task == "review" and n > 0 else call.answer
+    note = _note(chunk, blocks) if call.task != "targets" else call.note
+    return Call(call.task, chunk, note, answer)
+
+
 def _run(job: _Job, call: Call, depth: int = 0) -> list[Outcome]:
     prompts = load_prompts()
     text = job.report.sections.text
@@ -205,7 +209,7 @@ def _run(job: _Job, call: Call, depth: int = 0) -> list[Outcome]:
     try:
         result: CallResult = job.client.structured(
             messages=messages,
-            response_model=ANSWERS[call.task],
+            response_model=ANSWERS[call.response],
             context={
                 "grounding": Grounding(
                     job.report.index, job.report.source, (call.chunk.start, call.chunk.end)
@@ -218,7 +222,9 @@ def _run(job: _Job, call: Call, depth: int = 0) -> list[Outcome]:
         if depth >= _MAX_SPLITS or len(halves) < 2:
             return [Outcome(call.task, call.chunk, None, error=str(error))]
         return [
-            o for half in halves for o in _run(job, Call(call.task, half, call.note), depth + 1)
+            o
+            for n, half in enumerate(halves)
+            for o in _run(job, _half(call, half, n, job.report.sections), depth + 1)
         ]
     except AnswerError as error:
         return [Outcome(call.task, call.chunk, None, error=str(error))]

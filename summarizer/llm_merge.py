@@ -8,7 +8,6 @@ came from an instruction planted in the report are reported as warnings.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from summarizer.llm_answers import (
     evidence_for,
     locate,
     number_problems,
+    similarity,
     span_evidence,
     to_figure,
     to_target,
@@ -30,6 +30,7 @@ from summarizer.schema import (
     Evidence,
     Figure,
     Problem,
+    Quantity,
     ReportMeta,
     ReportSummary,
     ReviewArea,
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from summarizer.pipeline import PreparedReport
     from summarizer.sections import Block
 
-__all__ = ["Outcome", "merge", "cross_check_targets", "similarity"]
+__all__ = ["Outcome", "merge", "cross_check_targets", "injection_warnings"]
 
 _TASK_NAMES = {"review": "工作回顾", "targets": "主要预期目标", "tasks": "重点任务"}
 _STRUCTURAL = ("truncated", "targets_cut_off")  # rules warnings about the text itself
@@ -60,16 +61,6 @@ class Outcome:
     error: str | None = None
 
 
-def similarity(a: str, b: str) -> float:
-    """Character-overlap F1 of two strings after canonicalisation."""
-    ca, cb = Counter(canon(a)), Counter(canon(b))
-    common = sum((ca & cb).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(ca.values()), common / sum(cb.values())
-    return 2 * precision * recall / (precision + recall)
-
-
 def _match_block(title: str, chunk: Chunk, blocks: list[Block]) -> int | None:
     """The segmenter's block this area title names, among those the chunk overlaps."""
     best, best_score = None, 0.0
@@ -83,6 +74,29 @@ def _match_block(title: str, chunk: Chunk, blocks: list[Block]) -> int | None:
         if score > best_score:
             best, best_score = i, score
     return best if best_score >= 0.5 else None
+
+
+# Field names a small model sometimes writes as list items under a grammar: not content.
+_KEY_NAMES = {"title", "highlights", "figures", "items", "goals", "indicator", "value", "problems"}
+
+
+def _is_line(line: str) -> bool:
+    return bool(line.strip()) and line.strip().lower() not in _KEY_NAMES
+
+
+def _block_of_content(
+    report: PreparedReport, area: Any, chunk: Chunk, blocks: list[Block], here: list[int]
+) -> int | None:
+    """The block (among ``here``) that states the numbers or lines of a model's area."""
+    lines = [f.value for f in getattr(area, "figures", getattr(area, "goals", []))]
+    lines += list(getattr(area, "highlights", getattr(area, "items", [])))
+    for line in lines:
+        for evidence in evidence_for(report.index, report.source, line, (chunk.start, chunk.end)):
+            position = report.source.to_normalized(evidence.start)
+            for i in here:
+                if blocks[i].start <= position < blocks[i].end:
+                    return i
+    return None
 
 
 def _overlap(block: Block, chunk: Chunk) -> int:
@@ -111,8 +125,15 @@ def _areas(
         answer = outcome.result.value if outcome.result else None
         chunk = outcome.chunk
         covered |= {i for i, b in enumerate(blocks) if _overlap(b, chunk) * 2 > b.end - b.start}
-        for n, area in enumerate(getattr(answer, "areas", []) or []):
+        areas = getattr(answer, "areas", []) or []
+        here = [i for i, b in enumerate(blocks) if _overlap(b, chunk) > 0]
+        for n, area in enumerate(areas):
             block_no = _match_block(area.title, chunk, blocks)
+            if block_no is None and here:
+                # A paraphrased title: the block its content comes from, else its place.
+                block_no = _block_of_content(report, area, chunk, blocks, here)
+                if block_no is None and len(areas) == len(here):
+                    block_no = here[n]
             key: Any = ("block", block_no) if block_no is not None else ("title", canon(area.title))
             if key not in by_key:
                 if block_no is not None:
@@ -130,7 +151,7 @@ def _areas(
                     )  # fmt: skip
             merged = by_key[key]
             lines = area.highlights if kind == "review" else area.items
-            merged.lines += [line.strip() for line in lines if line.strip()]
+            merged.lines += [line.strip() for line in lines if _is_line(line)]
             for figure in area.figures if kind == "review" else area.goals:
                 into = merged.figures if kind == "review" else merged.goals
                 into.append(to_figure(figure, index, source, merged.within))
@@ -242,9 +263,11 @@ def _fields(summary: ReportSummary) -> list[tuple[str, str]]:
         out.append((f"problems[{i}]", p.text))
     for i, t in enumerate(summary.targets):
         out.append((f"targets[{i}]", t.indicator + t.target))
-    for i, area in enumerate(summary.task_areas):
-        out.append((f"task_areas[{i}].title", area.title))
-        out += [(f"task_areas[{i}].items[{j}]", item.text) for j, item in enumerate(area.items)]
+    for i, task_area in enumerate(summary.task_areas):
+        out.append((f"task_areas[{i}].title", task_area.title))
+        out += [
+            (f"task_areas[{i}].items[{j}]", item.text) for j, item in enumerate(task_area.items)
+        ]
     return out
 
 
@@ -269,11 +292,16 @@ def injection_warnings(
         for s in sentences
     ]
     planted_canon = [canon(s) for s in sentences]
-    for path, value in _fields(summary):
-        numbers = [q.raw for q in extract_quantities(value)]
-        from_planted = any(
-            any(raw in s for s in sentences) and raw not in outside for raw in numbers
+    planted_numbers = extract_quantities("\n".join(sentences))
+    outside_numbers = extract_quantities(outside)
+
+    def only_planted(q: Quantity) -> bool:
+        return any(same_quantity(q, p) for p in planted_numbers) and not any(
+            same_quantity(q, o) for o in outside_numbers
         )
+
+    for path, value in _fields(summary):
+        from_planted = any(only_planted(q) for q in extract_quantities(value))
         flat = canon(value)
         if not from_planted and len(flat) >= 10:
             from_planted = any(
@@ -349,7 +377,7 @@ def merge(
                 ),
             )
             for p in answer.problems
-            if p.strip()
+            if _is_line(p)
         ]
     review, missing = _areas(report, by_task["review"], sections.review_areas, "review")
     tasks, missing_tasks = _areas(report, by_task["tasks"], sections.task_areas, "tasks")

@@ -33,9 +33,12 @@ def task_of(request: Request) -> str:
 
 def document_of(request: Request) -> str:
     """The report text between the delimiters of the call's user message."""
-    user = request.messages[-1]["content"] if request.messages else ""
-    match = re.search(r"<<<报告原文\n(.*)\n报告原文>>>", user, re.S)
-    return match.group(1) if match else ""
+    for message in request.messages:  # a re-ask adds messages after the report
+        content = message.get("content") or ""
+        match = re.search(r"<<<报告原文\n(.*)\n报告原文>>>", content, re.S)
+        if message.get("role") == "user" and match:
+            return match.group(1)
+    return ""
 
 
 def grounded_answer(request: Request) -> Reply:

@@ -1,0 +1,169 @@
+"""The built-in model: assembling the GGUF from its parts, and the real model on loopback.
+
+The tests marked ``llm`` run Qwen2.5-Coder-1.5B through the managed llama.cpp server, one
+section at a time (a whole report takes minutes on two cores).  The assembled model lives
+in the shared cache (``$SUMMARIZER_MODELS``, else ``~/.cache/summarizer/models``) so CI
+assembles it once; everything else goes to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from summarizer import local_model
+from summarizer.errors import EngineError
+from summarizer.pipeline import prepare, summarize_text
+from summarizer.schema import ReportSummary
+from summarizer.verify import attach_verification
+
+
+# -- assembling ------------------------------------------------------------------------
+def _parts(folder: Path, chunks: list[bytes]) -> list[Path]:
+    paths = []
+    for n, chunk in enumerate(chunks, 1):
+        path = folder / f"part{n:02d}.bin"
+        path.write_bytes(chunk)
+        paths.append(path)
+    return paths
+
+
+def test_parts_are_concatenated_in_order_and_checked(tmp_path):
+    chunks = [b"GGUF" + bytes(range(50)), b"second", b"third part"]
+    whole = b"".join(chunks)
+    target = tmp_path / "models" / "model.gguf"
+    local_model.assemble(
+        _parts(tmp_path, chunks), target, sha256=hashlib.sha256(whole).hexdigest(), size=len(whole)
+    )
+    assert target.read_bytes() == whole
+    assert local_model._verified(target, hashlib.sha256(whole).hexdigest(), len(whole))
+
+
+def test_a_wrong_checksum_leaves_no_model_behind(tmp_path):
+    target = tmp_path / "models" / "model.gguf"
+    with pytest.raises(EngineError, match="checksum"):
+        local_model.assemble(_parts(tmp_path, [b"a", b"b"]), target, sha256="0" * 64, size=2)
+    assert not target.exists()
+    assert not list(target.parent.glob("*.partial-*"))
+
+
+def test_a_changed_file_is_checked_again(tmp_path):
+    whole = b"model bytes"
+    digest = hashlib.sha256(whole).hexdigest()
+    target = tmp_path / "model.gguf"
+    local_model.assemble(_parts(tmp_path, [whole]), target, sha256=digest, size=len(whole))
+    target.write_bytes(b"MODEL BYTES")  # same size, other content
+    assert not local_model._verified(target, digest, len(whole))
+
+
+def test_missing_parts_name_the_extra_to_install(monkeypatch):
+    monkeypatch.setattr(local_model, "PART_PACKAGE", "no_such_model_part{n}")
+    with pytest.raises(EngineError, match=r"summarizer\[local\]"):
+        local_model.part_paths()
+
+
+def test_a_server_that_cannot_start_is_a_clear_error(tmp_path, monkeypatch):
+    pytest.importorskip("llama_cpp")
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    bogus = tmp_path / "not-a-model.gguf"
+    bogus.write_bytes(b"not a model")
+    with pytest.raises(EngineError, match="exited while starting"):
+        local_model.start_server(bogus, startup_timeout=120)
+
+
+# -- the real model --------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def local_env(tmp_path_factory):
+    """A temporary data folder, the shared model folder, and the server stopped at the end."""
+    saved = {k: os.environ.get(k) for k in ("SUMMARIZER_HOME", "SUMMARIZER_MODELS")}
+    shared = saved["SUMMARIZER_MODELS"] or str(local_model.models_dir())
+    os.environ["SUMMARIZER_MODELS"] = shared
+    os.environ["SUMMARIZER_HOME"] = str(tmp_path_factory.mktemp("home"))
+    yield
+    local_model.stop_server()
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_the_local_model_summarizes_one_section_into_the_schema(local_env, seed_text):
+    summary = summarize_text(
+        seed_text("004"), engine="llm", llm_options={"model": "local", "parts": ["targets"]}
+    )
+    ReportSummary.model_validate_json(summary.to_json())
+    assert summary.engine.model.startswith("local:")
+    assert summary.engine.usage.calls >= 1 and summary.engine.usage.tokens_out > 0
+    assert len(summary.targets) >= 3
+    gdp = [t for t in summary.targets if "生产总值" in t.indicator]
+    assert gdp and "5.5%" in gdp[0].target
+    verification = summary.verification
+    assert verification is not None
+    checked = {c.path.rsplit(".", 1)[0] for c in verification.numbers}
+    assert {f"targets[{i}]" for i, t in enumerate(summary.targets) if t.values} <= checked
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_a_number_the_model_writes_that_is_not_in_the_source_is_flagged(local_env, seed_text):
+    from summarizer.llm_engine import summarize
+
+    report = prepare(seed_text("004"), "004")
+    span = report.sections.targets
+    assert span is not None and "增长5.7%" in report.sections.slice(span)
+    # The model reads a text whose 5.7% became 6.3% (same length, same offsets); the source
+    # the summary is checked against still says 5.7%, so whatever 6.3% the model copies is
+    # a number that is not in the source.
+    text = report.sections.text
+    report.sections.text = (
+        text[: span.start]
+        + text[span.start : span.end].replace("增长5.7%", "增长6.3%")
+        + text[span.end :]
+    )
+    summary = summarize(report, model="local", parts=["targets"], max_reasks=0)
+    report.sections.text = text
+    checked = attach_verification(summary, report.index)
+    invented = [c for c in checked.verification.numbers if c.raw.startswith("6.3")]
+    assert invented and not any(c.grounded for c in invented if c.path.endswith(".target"))
+    codes = {w.code for w in checked.warnings}
+    assert {"ungrounded_after_reask", "ungrounded_numbers"} <= codes
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_the_server_is_stopped_afterwards(local_env):
+    server = local_model.ensure_server()
+    assert local_model.ensure_server() is server  # reused while it runs
+    assert server.healthy()
+    local_model.stop_server()
+    assert not server.alive()
+    with pytest.raises((urllib.error.URLError, OSError)):
+        urllib.request.urlopen(f"{server.base_url}/models", timeout=2)
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+def test_the_server_stops_when_the_process_exits(local_env):
+    code = (
+        "from summarizer.local_model import ensure_server;"
+        "s = ensure_server(); print(s.process.pid, s.port, flush=True)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=os.environ
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    pid, port = map(int, result.stdout.split())
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", port), timeout=2).close()
+    assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
