@@ -117,6 +117,10 @@ class _Answer(_Part):
         """(path, quote) of every field that must be a verbatim quote."""
         return iter(())
 
+    def label(self, path: str, text: str) -> str:
+        """The text to look for in the source when a field is wrong (to show the model)."""
+        return text
+
     @model_validator(mode="after")
     def _grounded(self, info: ValidationInfo) -> _Answer:
         context = info.context
@@ -187,6 +191,10 @@ class TargetsAnswer(_Answer):
         for i, target in enumerate(self.targets):
             yield f"targets[{i}].quote", target.quote
 
+    def label(self, path: str, text: str) -> str:
+        i = int(path.split("[", 1)[1].split("]", 1)[0])
+        return self.targets[i].indicator + text
+
 
 class TasksAnswer(_Answer):
     areas: list[TaskAreaOut] = _at_most(12)
@@ -232,9 +240,12 @@ class Grounding:
         for path, text in answer.texts():
             for check in check_text(text, self.index, path=path, evidence=evidence):
                 if not check.grounded:
+                    near = "differs" in check.reason
+                    closest = self.closest_clause(answer.label(path, text)) if near else None
+                    hint = f"原文最接近的是“{closest}”。" if closest else ""
                     found.append(
-                        f"{path}{NUMBER_PROBLEM}{check.raw}”在所给原文中找不到（{check.reason}）。"
-                        "只写原文写出的数字，逐字照抄，或删去这一项。"
+                        f"{path}{NUMBER_PROBLEM}{check.raw}”与原文不符：{_why(check)}{hint}"
+                        "只写原文写出的数字，连同单位和限定词逐字照抄，或删去这一项。"
                     )
         for path, quote in answer.quotes():
             if quote.strip() and locate(self.index, self.source, quote) is None:
@@ -259,6 +270,21 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     precision, recall = common / sum(ca.values()), common / sum(cb.values())
     return 2 * precision * recall / (precision + recall)
+
+
+_REASONS = (
+    ("qualifier differs", "限定词与原文不同"),
+    ("unit differs", "单位与原文不同"),
+    ("magnitude differs", "数量级（万、亿）与原文不同"),
+    ("not in the cited sentence", "原文别处有这个数，但所给这段文字里没有"),
+    ("not in the sentence of its indicator", "原文别处有这个数，但不是这个指标的"),
+    ("not in source", "原文中没有这个数"),
+)
+
+
+def _why(check: Any) -> str:
+    """The verifier's reason in words a model reads."""
+    return next((zh for en, zh in _REASONS if en in check.reason), "原文中找不到") + "。"
 
 
 def span_evidence(source: NormalizedText, start: int, end: int) -> Evidence:

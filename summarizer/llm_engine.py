@@ -10,7 +10,10 @@ answers are merged.  Calls run concurrently (``concurrency``).  Every answer is 
 model (:mod:`summarizer.llm_answers`) whose validator checks its numbers and quotes against
 the source and has the model re-asked with what is wrong; what re-asking does not fix stays
 in the output with a warning, never dropped.  Targets are cross-checked against the rules
-engine and disagreements reported as warnings.
+engine and disagreements reported as warnings.  The report is untrusted data: it travels
+between delimiters, sentences in it that address a model are replaced before it is sent, and
+output that repeats them is flagged.  Answers are cached by model, prompt version, schema
+version and text, so a repeated run costs no tokens.
 
 Options (``pipeline.summarize_text(..., engine="llm", llm_options={...})``): every field of
 :class:`summarizer.llm_config.LLMConfig` (model, api_base, api_key_env, api_key, timeout, mode,

@@ -121,6 +121,16 @@ def _areas(
     source, index = report.source, report.index
     by_key: dict[Any, _Area] = {}
     covered: set[int] = set()
+
+    def block_area(i: int) -> _Area:
+        if ("block", i) not in by_key:
+            block = blocks[i]
+            evidence = [span_evidence(source, block.title_start, block.title_end)]
+            by_key[("block", i)] = _Area(
+                block.start, block.title, evidence, (block.start, block.end), [], [], []
+            )
+        return by_key[("block", i)]
+
     for outcome in outcomes:
         answer = outcome.result.value if outcome.result else None
         chunk = outcome.chunk
@@ -134,36 +144,36 @@ def _areas(
                 block_no = _block_of_content(report, area, chunk, blocks, here)
                 if block_no is None and len(areas) == len(here):
                     block_no = here[n]
-            key: Any = ("block", block_no) if block_no is not None else ("title", canon(area.title))
-            if key not in by_key:
-                if block_no is not None:
-                    block = blocks[block_no]
-                    evidence = [span_evidence(source, block.title_start, block.title_end)]
-                    by_key[key] = _Area(
-                        block.start, block.title, evidence, (block.start, block.end), [], [], []
-                    )
-                else:
+            if block_no is not None:
+                home = block_area(block_no)
+            else:
+                key = ("title", canon(area.title))
+                if key not in by_key:
                     within = (chunk.start, chunk.end)
                     found = locate(index, source, area.title, within)
                     by_key[key] = _Area(
                         chunk.start + n, area.title.strip(), [found] if found else [], within,
                         [], [], [],
                     )  # fmt: skip
-            merged = by_key[key]
+                home = by_key[key]
+            # Each line and figure goes to the area whose text states it, when that is
+            # another numbered area of the same call (a model that ran two areas together).
             lines = area.highlights if kind == "review" else area.items
-            merged.lines += [line.strip() for line in lines if _is_line(line)]
+            for line in (line.strip() for line in lines if _is_line(line)):
+                owner = _owner(report, line, chunk, blocks, here)
+                (block_area(owner) if owner is not None else home).lines.append(line)
             for figure in area.figures if kind == "review" else area.goals:
-                into = merged.figures if kind == "review" else merged.goals
-                into.append(to_figure(figure, index, source, merged.within))
+                owner = _owner(report, figure.value, chunk, blocks, here)
+                target = block_area(owner) if owner is not None else home
+                into = target.figures if kind == "review" else target.goals
+                into.append(to_figure(figure, index, source, target.within))
     warnings = []
-    matched = {key[1] for key in by_key if key[0] == "block"}
     for i, block in enumerate(blocks):
-        if i in matched or i not in covered:
+        area = by_key.get(("block", i))
+        if i not in covered or (area is not None and (area.lines or area.figures or area.goals)):
             continue
-        evidence = [span_evidence(source, block.title_start, block.title_end)]
-        by_key[("block", i)] = _Area(
-            block.start, block.title, evidence, (block.start, block.end), [], [], [], False
-        )
+        if area is None:
+            block_area(i).from_model = False
         warnings.append(
             Warning(
                 code="llm_area_missing",
@@ -171,6 +181,20 @@ def _areas(
             )
         )
     return sorted(by_key.values(), key=lambda a: a.position), warnings
+
+
+def _owner(
+    report: PreparedReport, line: str, chunk: Chunk, blocks: list[Block], here: list[int]
+) -> int | None:
+    """The numbered block (of those the call read) whose text states ``line``."""
+    if len(here) < 2:
+        return None
+    for evidence in evidence_for(report.index, report.source, line, (chunk.start, chunk.end)):
+        position = report.source.to_normalized(evidence.start)
+        for i in here:
+            if blocks[i].start <= position < blocks[i].end:
+                return i
+    return None
 
 
 def _review_area(area: _Area, report: PreparedReport) -> ReviewArea:
