@@ -142,3 +142,10 @@ def test_llm_engine_run_records_usage_and_a_rerun_calls_no_model(tmp_path, monke
     assert usage["calls"] > 0 and usage["tokens_in"] > 0 and usage["tokens_out"] > 0
     timings = json.loads((tmp_path / "run" / "timings.json").read_text(encoding="utf-8"))
     assert timings["cases"][0]["cached"] is True
+
+
+def test_llm_parts_are_checked():
+    result = invoke("--dataset", "evals/datasets/seeds", "--llm-parts", "targets")
+    assert result.exit_code == 2 and "--engine llm" in result.output
+    result = invoke("--dataset", "evals/datasets/seeds", "--engine", "llm", "--llm-parts", "everything")
+    assert result.exit_code == 2 and "targets, review or tasks" in result.output

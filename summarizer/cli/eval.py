@@ -78,6 +78,14 @@ def run(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="summarise every case again (llm engine)")
     ] = False,
+    llm_parts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--llm-parts",
+            help="llm engine: make only these calls (targets, review, tasks; repeatable); "
+            "the rest of the summary comes from the segmenter's structure",
+        ),
+    ] = None,
 ) -> None:
     """Score an engine on every case of a dataset folder."""
     if ctx.invoked_subcommand is not None:
@@ -86,9 +94,14 @@ def run(
         fail("give a dataset folder: summarizer eval --dataset PATH")
     from summarizer.evaluate import EvalSettings, load_dataset, print_run, run_dataset, save_run
 
-    options = {"api_base": api_base} if api_base else {}
+    options: dict[str, object] = {"api_base": api_base} if api_base else {}
     if api_base and engine != "llm":
         fail("--api-base applies to the llm engine only (add --engine llm)")
+    if llm_parts:
+        unknown = sorted(set(llm_parts) - {"targets", "review", "tasks"})
+        if unknown or engine != "llm":
+            fail("--llm-parts takes targets, review or tasks, with --engine llm")
+        options["parts"] = sorted(set(llm_parts))
     settings = run_guarded(
         lambda: EvalSettings(
             engine=engine,
