@@ -94,9 +94,13 @@ _MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("paren", re.compile(rf"^[(（]([{CN}]{{1,3}})[)）]\s*")),
     ("shi", re.compile(rf"^([{CN}]{{1,3}})是\s*")),
     ("digest", re.compile(r"^[-*•]\s*(\d{1,2})\s*(?=\S.*\*\*\s*$)")),
+    ("ordinal", re.compile(rf"^第([{CN}]{{1,3}})[,，、]\s*")),
     ("dot", re.compile(r"^(\d{1,2})[.、](?!\d)\s*")),
+    ("pdigit", re.compile(r"^[(（](\d{1,2})[)）]\s*")),
     ("circled", re.compile(r"^([①-⑳])\s*")),
 ]
+# Areas run on inside one paragraph: "…主要做了以下工作：一是…。二是…。"
+_INLINE_MARK = re.compile(rf"(?:^|(?<=[。:：;；]))\s*([{CN}]{{1,3}})是")
 _BULLET = re.compile(r"^(?:[-*•·]\s*)?[◆■●▲★☆◇□○•·]|^[-*•]\s")
 # A stray mark before a heading in an OCR'd digest: "3文化地标…", "A 实施…", "会 实施…".
 _STRAY = re.compile(r"^(?:[0-9A-Za-z](?![0-9.%])\s?|[\u4e00-\u9fff] )(?=[\u4e00-\u9fff\"“])")
@@ -110,7 +114,7 @@ _ANNOUNCE = re.compile(
 def _marker_number(style: str, token: str) -> int | None:
     if style == "circled":
         return ord(token) - ord("①") + 1
-    return cn_int(token) if style in ("paren", "shi") else int(token)
+    return cn_int(token) if style in ("paren", "shi", "ordinal") else int(token)
 
 
 def _title_of(text: str) -> str:
@@ -198,8 +202,30 @@ def _digest_blocks(lines: list[Line], end: int) -> list[Block]:
     return blocks
 
 
+def _inline_blocks(lines: list[Line], end: int) -> list[Block]:
+    """Areas numbered 一是, 二是 … inside one paragraph; each title is its first sentence."""
+    for line in lines:
+        marks = [m for m in _INLINE_MARK.finditer(line.text)]
+        run: list[re.Match[str]] = []
+        for mark in marks:
+            if cn_int(mark.group(1)) == len(run) + 1:
+                run.append(mark)
+        if len(run) < 3:
+            continue
+        blocks = []
+        for i, mark in enumerate(run):
+            stop = run[i + 1].start() if i + 1 < len(run) else len(line.text)
+            body = line.text[mark.end() : stop]
+            title = _title_of(body)
+            start = line.start + mark.end()
+            block_end = line.start + stop if i + 1 < len(run) else end
+            blocks.append(Block(title, line.start + mark.start(1), block_end, start, start + len(title), mark.group(0)))
+        return blocks
+    return []
+
+
 def _areas(lines: list[Line], end: int) -> list[Block]:
-    return _numbered_blocks(lines, end) or _digest_blocks(lines, end)
+    return _numbered_blocks(lines, end) or _digest_blocks(lines, end) or _inline_blocks(lines, end)
 
 
 # --- problems, targets ------------------------------------------------------------------------

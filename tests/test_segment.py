@@ -107,3 +107,23 @@ def test_tasks_as_parts_of_their_own_and_targets_without_colon():
         "聚焦扩大内需,巩固经济回升向好态势",
         "聚焦民生福祉,提升群众幸福感",
     ]
+
+
+def test_areas_numbered_inline_and_with_other_markers():
+    text = """某某区2025年政府工作报告
+一、2024年工作回顾
+一年来，我们主要做了以下工作：一是稳增长成效明显。地区生产总值增长5.2%。二是改革开放持续深化。新增外资企业12家。三是民生保障更加有力。新增就业3200人。
+二、2025年工作安排
+今年主要预期目标是：地区生产总值增长5%左右。
+第一，坚持创新驱动，加快发展新质生产力。
+第二，坚持扩大内需，巩固经济回升向好态势。
+第三，坚持改革开放，激发发展活力。
+"""
+    s = _sections(text)
+    assert [b.title for b in s.review_areas] == ["稳增长成效明显", "改革开放持续深化", "民生保障更加有力"]
+    assert [b.title for b in s.task_areas] == [
+        "坚持创新驱动,加快发展新质生产力",
+        "坚持扩大内需,巩固经济回升向好态势",
+        "坚持改革开放,激发发展活力",
+    ]
+    assert s.slice(s.targets).startswith("地区生产总值增长5%左右")
