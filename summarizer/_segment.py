@@ -44,9 +44,11 @@ class Line:
 _NUMBERED_PART = re.compile(rf"^([{CN}]{{1,3}})[、.]\s*(.+)$")
 _SECTION_PART = re.compile(rf"^第([{CN}]{{1,3}})部分[、:\s]*(.*)$")
 _SELF_KW = re.compile(r"政府自身建设|自身建设")
-_LONG_KW = re.compile(r"(十[一二三四五六七八九]五|十五五)[”\"]?(时期|规划)|[五5]年(规划|发展)目标|远景目标")
+_LONG_KW = re.compile(
+    r"(十[一二三四五六七八九]五|十五五)[”\"]?(时期|规划)|[五5]年(规划|发展)目标|远景目标|(今后|未来)[五5]年"
+)
 _REVIEW_KW = re.compile(r"回顾|成效|成就|过去一年|工作总结|主要工作(?!安排|任务)")
-_PLAN_KW = re.compile(r"安排|任务|计划|重点工作|目标|总体要求|政策取向|工作建议|主要工作")
+_PLAN_KW = re.compile(r"安排|任务|计划|重点工作|目标|总体要求|政策取向|工作建议|主要工作|(?:19|20)\d{2}年.{0,6}工作$")
 _ANNEX = re.compile(r"^(?:附件\s*\d*|附录|名词解释|注释|相关报道)")
 _SENTENCE_PUNCT = re.compile(r"[。；;!！?？]")
 

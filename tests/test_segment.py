@@ -127,3 +127,24 @@ def test_areas_numbered_inline_and_with_other_markers():
         "坚持改革开放,激发发展活力",
     ]
     assert s.slice(s.targets).startswith("地区生产总值增长5%左右")
+
+
+def test_new_term_report_with_a_five_year_review_and_plain_plan_heading():
+    text = """某某市2023年政府工作报告
+一、过去五年工作回顾
+五年来，全市地区生产总值年均增长6.5%。
+（一）综合实力显著增强。
+（二）城乡面貌深刻变化。
+二、今后五年工作的总体要求和奋斗目标
+（一）建设创新强市。
+（二）建设开放强市。
+（三）建设生态强市。
+三、关于2023年工作
+今年经济社会发展主要预期目标为：地区生产总值增长6%左右，城镇调查失业率5.5%以内。
+（一）全力稳住经济大盘。
+（二）加快建设现代产业体系。
+"""
+    s = _sections(text)
+    assert [b.title for b in s.task_areas] == ["全力稳住经济大盘", "加快建设现代产业体系"]
+    assert [b.title for b in s.review_areas] == ["综合实力显著增强", "城乡面貌深刻变化"]
+    assert s.slice(s.targets).startswith("地区生产总值增长6%左右")
