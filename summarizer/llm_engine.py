@@ -240,8 +240,14 @@ def _budget(config: LLMConfig) -> int:
     return max(400, min(config.chunk_tokens or room, room))
 
 
-def iter_summarize(report: PreparedReport, **options: Any) -> Iterator[Progress]:
-    """Run the calls for ``report``; yield the merged summary after each one finishes."""
+def iter_summarize(
+    report: PreparedReport, *, partial: bool = True, **options: Any
+) -> Iterator[Progress]:
+    """Run the calls for ``report``; yield the merged summary after each one finishes.
+
+    With ``partial=False`` only the final summary is merged and yielded: merging is CPU work
+    that a caller who does not show partial results need not pay for after every call.
+    """
     started = time.monotonic()
     cross_check = bool(options.pop("cross_check", True))
     parts = tuple(options.pop("parts", None) or PARTS)
@@ -287,7 +293,8 @@ def iter_summarize(report: PreparedReport, **options: Any) -> Iterator[Progress]
             for future in finished:
                 call = pending.pop(future)
                 job.results.extend(future.result())  # an EngineError ends the run here
-                yield Progress(len(calls) - len(pending), len(calls), call, merged())
+                if partial or not pending:
+                    yield Progress(len(calls) - len(pending), len(calls), call, merged())
     finally:
         # on an error or an abandoned stream, do not wait for calls nobody will read
         pool.shutdown(wait=not pending, cancel_futures=True)
@@ -297,7 +304,7 @@ def summarize(report: PreparedReport, **options: Any) -> ReportSummary:
     """Summarise a prepared report with a language model; see the module docstring."""
     on_progress: Callable[[Progress], None] | None = options.get("on_progress")
     last: Progress | None = None
-    for progress in iter_summarize(report, **options):
+    for progress in iter_summarize(report, partial=on_progress is not None, **options):
         last = progress
         if on_progress is not None:
             on_progress(progress)
