@@ -142,6 +142,7 @@ class Grounding(_Model):
 class CaseUsage(_Model):
     calls: int = 0
     reasks: int = 0
+    corrected_numbers: int = 0  # numbers that re-asking turned from ungrounded to grounded
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float | None = None

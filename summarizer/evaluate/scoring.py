@@ -107,6 +107,7 @@ def _usage(summary: ReportSummary) -> CaseUsage:
     return CaseUsage(
         calls=usage.calls,
         reasks=usage.reasks,
+        corrected_numbers=usage.corrected_numbers,
         tokens_in=usage.tokens_in,
         tokens_out=usage.tokens_out,
         cost_usd=usage.cost_usd,
@@ -207,6 +208,7 @@ def total(cases: list[CaseResult]) -> Totals:
         usage=CaseUsage(
             calls=sum(c.usage.calls for c in cases),
             reasks=sum(c.usage.reasks for c in cases),
+            corrected_numbers=sum(c.usage.corrected_numbers for c in cases),
             tokens_in=sum(c.usage.tokens_in for c in cases),
             tokens_out=sum(c.usage.tokens_out for c in cases),
             cost_usd=round(sum(costs), 6) if costs else None,

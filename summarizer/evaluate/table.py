@@ -139,6 +139,11 @@ def print_run(console: Console, result: RunResult, timings: Timings | None = Non
         notes.append(
             f"grounding {g.numbers_grounded}/{g.numbers_total} ({g.rate:.1%}), hallucinated {g.hallucinated}"
         )
+    if totals.usage.calls:
+        u = totals.usage
+        notes.append(
+            f"model calls {u.calls}, re-asks {u.reasks}, numbers corrected by re-asking {u.corrected_numbers}"
+        )
     if totals.rouge_l is None:
         notes.append("ROUGE-L: no case has a reference digest (<case>.ref.txt)")
     if totals.meta_total:
