@@ -10,6 +10,7 @@ module's interface too); every error message leaving this module is redacted.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -173,6 +174,9 @@ def _libraries() -> tuple[Any, Any]:
             for name in ("LiteLLM", "LiteLLM Router", "LiteLLM Proxy", "litellm", "instructor"):
                 logging.getLogger(name).setLevel(logging.CRITICAL)
             _modules["litellm"], _modules["instructor"] = litellm, instructor
+            # litellm builds large tables at import; moving everything alive now out of the
+            # collector's reach keeps full collections (which stop every thread) short.
+            gc.freeze()
         return _modules["litellm"], _modules["instructor"]
 
 

@@ -9,6 +9,7 @@ wrong, and instructor re-asks the model with it.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -65,13 +66,21 @@ def _compact(schema: Any) -> Any:
     return schema
 
 
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
 class _Part(BaseModel):
     # Tolerant when parsing (a hosted model may add a key), strict in the schema it is shown.
     model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        return _compact(super().model_json_schema(*args, **kwargs))
+        # Generating a schema costs tens of milliseconds and every call asks for it (the
+        # grammar, instructor's prompt): build it once per model and arguments.
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = _compact(super().model_json_schema(*args, **kwargs))
+        return copy.deepcopy(_SCHEMAS[key])
 
 
 class FigureOut(_Part):

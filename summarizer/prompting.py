@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -81,14 +82,19 @@ class PromptSet:
         return text
 
     def messages(self, task: str, text: str, note: str | None = None) -> list[dict[str, Any]]:
-        environment = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
-        user = environment.from_string(self.user_template).render(
+        user = _template(self.user_template).render(
             text=fence(text), note=fence(note) if note else None
         )
         return [
             {"role": "system", "content": self.system_message(task)},
             {"role": "user", "content": user.strip()},
         ]
+
+
+@lru_cache(maxsize=8)
+def _template(source: str) -> Template:
+    """Compile a template once (compiling costs more than rendering)."""
+    return SandboxedEnvironment(autoescape=False, keep_trailing_newline=True).from_string(source)
 
 
 def fence(text: str) -> str:
