@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NoReturn, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -23,3 +23,19 @@ def run_guarded(action: Callable[[], T]) -> T:
         return action()
     except SummarizerError as error:
         fail(str(error))
+
+
+# Options several subcommands share, declared once.
+EngineOption = Annotated[
+    str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
+]
+ApiBaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--api-base", envvar="SUMMARIZER_API_BASE", help="OpenAI-compatible server for the llm engine"
+    ),
+]

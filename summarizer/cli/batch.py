@@ -21,7 +21,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from summarizer.cli._common import fail, run_guarded
+from summarizer.cli._common import ApiBaseOption, EngineOption, ModelOption, fail, run_guarded
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchResult, Outcome
@@ -60,13 +60,9 @@ def main(
     out: Annotated[
         Path, typer.Option("--out", "-o", envvar="SUMMARIZER_BATCH_OUT", help="output folder")
     ],
-    engine: Annotated[
-        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
-    ] = "rules",
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
-    ] = None,
+    engine: EngineOption = "rules",
+    model: ModelOption = None,
+    api_base: ApiBaseOption = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -104,12 +100,13 @@ def main(
 
     if engine not in ("rules", "llm"):
         fail(f"unknown engine {engine!r}: choose rules or llm")
-    if engine != "llm" and (model or max_tokens is not None or max_cost is not None):
-        fail("--model, --max-tokens and --max-cost apply to the llm engine (add --engine llm)")
+    if engine != "llm" and (model or api_base or max_tokens is not None or max_cost is not None):
+        fail("--model, --api-base, --max-tokens and --max-cost apply to the llm engine (add --engine llm)")
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,
             model=model,
+            llm_options={"api_base": api_base} if api_base else {},
             concurrency=_default_concurrency(engine, model) if concurrency is None else concurrency,
             max_tokens=max_tokens,
             max_cost=max_cost,

@@ -7,6 +7,7 @@ import resource
 import statistics
 import time
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -26,9 +27,11 @@ def _files(paths: list[Path]) -> list[Path]:
 
 
 def main(
-    paths: list[Path] = typer.Argument(..., help="report files or folders"),
-    repeat: int = typer.Option(50, "--repeat", "-n", min=1, help="runs per report"),
-    one_core: bool = typer.Option(True, "--one-core/--all-cores", help="pin the process to one core"),
+    paths: Annotated[list[Path], typer.Argument(help="report files or folders")],
+    repeat: Annotated[int, typer.Option("--repeat", "-n", min=1, help="runs per report")] = 50,
+    one_core: Annotated[
+        bool, typer.Option("--one-core/--all-cores", help="pin the process to one core")
+    ] = True,
 ) -> None:
     """Benchmark the rules pipeline (no model): per-report median time and peak memory."""
     from summarizer.load import load_path

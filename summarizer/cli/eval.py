@@ -20,7 +20,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from summarizer.cli._common import fail, run_guarded
+from summarizer.cli._common import ApiBaseOption, EngineOption, ModelOption, fail, run_guarded
 
 app = typer.Typer(
     help="Score an engine on a dataset of reports with gold annotations (GOLD_FORMAT.md).",
@@ -53,21 +53,9 @@ def run(
             help="dataset folder (GOLD_FORMAT.md)",
         ),
     ] = None,
-    engine: Annotated[
-        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
-    ] = "rules",
-    model: Annotated[
-        str | None,
-        typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
-    ] = None,
-    api_base: Annotated[
-        str | None,
-        typer.Option(
-            "--api-base",
-            envvar="SUMMARIZER_API_BASE",
-            help="OpenAI-compatible server for the llm engine",
-        ),
-    ] = None,
+    engine: EngineOption = "rules",
+    model: ModelOption = None,
+    api_base: ApiBaseOption = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="folder for results.json, report.html and predictions"),
