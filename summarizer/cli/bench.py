@@ -6,6 +6,7 @@ import os
 import resource
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -48,8 +49,8 @@ def main(
         summary = None
         for _ in range(repeat):
             started, cpu_started = time.perf_counter(), time.process_time()
-            document = run_guarded(lambda path=path: load_path(path))
-            summary = run_guarded(lambda document=document: summarize_text(document.text, name=document.name))
+            document = run_guarded(partial(load_path, path))
+            summary = run_guarded(partial(summarize_text, document.text, name=document.name))
             times.append((time.perf_counter() - started) * 1000)
             cpu_times.append((time.process_time() - cpu_started) * 1000)
         assert summary is not None and summary.verification is not None

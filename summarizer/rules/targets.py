@@ -122,7 +122,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
             qs = [q for q in clause.quantities if piece_start <= (q.start or 0) < piece_end]
             if _REMARK.search(piece_text):
                 continue
-            first_at = (qs[0].start - piece_start) if qs else None
+            first_at = ((qs[0].start or 0) - piece_start) if qs else None
             at = split_indicator(piece_text, first_at)
             if at is None:
                 if not (last and cut_off):
