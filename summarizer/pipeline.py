@@ -1,6 +1,6 @@
 """The one library call every client uses: a report in, a verified ``ReportSummary`` out.
 
-    load -> normalize -> segment -> index numbers -> engine (rules | llm) -> verify
+load -> normalize -> segment -> index numbers -> engine (rules | llm) -> verify
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from summarizer.schema import ReportSummary
 from summarizer.sections import Sections, segment
 from summarizer.verify import SourceIndex, attach_verification
 
-__all__ = ["PreparedReport", "prepare", "summarize_text", "summarize_document", "summarize_path"]
+__all__ = [
+    "ENGINES",
+    "PreparedReport",
+    "engine_options",
+    "prepare",
+    "summarize_text",
+    "summarize_document",
+    "summarize_path",
+]
 
 ENGINES = ("rules", "llm")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -52,6 +60,18 @@ def prepare(text: str, name: str | None = None) -> PreparedReport:
     source = normalize(text)
     sections = segment(source.text)
     return PreparedReport(source, sections, SourceIndex.build(source), name)
+
+
+def engine_options(
+    engine: str, model: str | None = None, llm_options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The keyword arguments of :func:`summarize_text` for an engine, a model and LLM options."""
+    if engine != "llm":
+        return {"engine": engine}
+    options = dict(llm_options or {})
+    if model:
+        options["model"] = model
+    return {"engine": "llm", "llm_options": options}
 
 
 def summarize_text(

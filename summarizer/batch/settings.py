@@ -68,12 +68,9 @@ class BatchSettings:
 
     def engine_options(self) -> dict[str, Any]:
         """The keyword arguments for ``summarize_document``."""
-        if self.engine != "llm":
-            return {"engine": self.engine}
-        options = dict(self.llm_options)
-        if self.model:
-            options["model"] = self.model
-        return {"engine": "llm", "llm_options": options}
+        from summarizer.pipeline import engine_options
+
+        return engine_options(self.engine, self.model, self.llm_options)
 
     def key(self) -> str:
         """Settings that change a summary; part of every journal key."""

@@ -17,6 +17,14 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def check_engine(engine: str) -> None:
+    """Refuse an unknown engine before any file is read."""
+    from summarizer.pipeline import ENGINES
+
+    if engine not in ENGINES:
+        fail(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+
+
 def run_guarded(action: Callable[[], T]) -> T:
     """Run an action; a SummarizerError becomes one line on stderr and exit code 2."""
     try:
@@ -36,6 +44,8 @@ ModelOption = Annotated[
 ApiBaseOption = Annotated[
     str | None,
     typer.Option(
-        "--api-base", envvar="SUMMARIZER_API_BASE", help="OpenAI-compatible server for the llm engine"
+        "--api-base",
+        envvar="SUMMARIZER_API_BASE",
+        help="OpenAI-compatible server for the llm engine",
     ),
 ]

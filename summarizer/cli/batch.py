@@ -21,7 +21,14 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from summarizer.cli._common import ApiBaseOption, EngineOption, ModelOption, fail, run_guarded
+from summarizer.cli._common import (
+    ApiBaseOption,
+    EngineOption,
+    ModelOption,
+    check_engine,
+    fail,
+    run_guarded,
+)
 
 if TYPE_CHECKING:
     from summarizer.batch import BatchResult, Outcome
@@ -98,10 +105,11 @@ def main(
 
     from summarizer.batch import BatchSettings, run_batch
 
-    if engine not in ("rules", "llm"):
-        fail(f"unknown engine {engine!r}: choose rules or llm")
+    check_engine(engine)
     if engine != "llm" and (model or api_base or max_tokens is not None or max_cost is not None):
-        fail("--model, --api-base, --max-tokens and --max-cost apply to the llm engine (add --engine llm)")
+        fail(
+            "--model, --api-base, --max-tokens and --max-cost apply to the llm engine (add --engine llm)"
+        )
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,

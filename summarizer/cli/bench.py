@@ -21,7 +21,13 @@ def _files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.iterdir() if p.suffix in (".txt", ".md", ".html", ".docx", ".pdf")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix in (".txt", ".md", ".html", ".docx", ".pdf")
+                )
+            )
         else:
             files.append(path)
     return files
@@ -40,8 +46,19 @@ def main(
 
     if one_core and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
-    table = Table(title=f"rules pipeline, {repeat} runs per report" + (", one core" if one_core else ""))
-    columns = ("report", "chars", "median ms", "min ms", "median cpu ms", "targets", "numbers", "grounded")
+    table = Table(
+        title=f"rules pipeline, {repeat} runs per report" + (", one core" if one_core else "")
+    )
+    columns = (
+        "report",
+        "chars",
+        "median ms",
+        "min ms",
+        "median cpu ms",
+        "targets",
+        "numbers",
+        "grounded",
+    )
     for column in columns:
         table.add_column(column, justify="left" if column == "report" else "right")
     for path in _files(paths):
@@ -67,6 +84,8 @@ def main(
         )
     console = Console()
     console.print(table)
-    console.print("wall time includes waiting for the CPU when other processes run; cpu time does not")
+    console.print(
+        "wall time includes waiting for the CPU when other processes run; cpu time does not"
+    )
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     console.print(f"peak memory (max RSS of this process): {peak_mb:.1f} MB")

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from summarizer.cli._common import fail, run_guarded
+from summarizer.cli._common import EngineOption, check_engine, run_guarded
 
 
 class Format(StrEnum):
@@ -22,9 +22,7 @@ def main(
     format: Annotated[
         Format, typer.Option("--format", "-f", envvar="SUMMARIZER_FORMAT", help="output format")
     ] = Format.markdown,
-    engine: Annotated[
-        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
-    ] = "rules",
+    engine: EngineOption = "rules",
     city: Annotated[
         str | None,
         typer.Option(
@@ -39,8 +37,7 @@ def main(
     from summarizer.cli._reports import summarize_files, write_output
     from summarizer.compare import compare
 
-    if engine not in ("rules", "llm"):
-        fail(f"unknown engine {engine!r}: choose rules or llm")
+    check_engine(engine)
     summaries = [summary for summary, _ in summarize_files(reports, engine)]
     table = run_guarded(lambda: compare(summaries, city=city))
     rendered = {

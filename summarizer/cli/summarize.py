@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summarizer.cli._common import fail, run_guarded
+from summarizer.cli._common import check_engine, run_guarded
 
 
 class Format(StrEnum):
@@ -67,8 +67,7 @@ def main(
     from summarizer.render import to_markdown
 
     engine = engine or ("llm" if model else "rules")
-    if engine not in ("rules", "llm"):
-        fail(f"unknown engine {engine!r}: choose rules or llm")
+    check_engine(engine)
     options: dict[str, Any] = {}
     if engine == "llm":
         given = {

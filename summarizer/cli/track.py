@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from summarizer.cli._common import fail, run_guarded
+from summarizer.cli._common import EngineOption, check_engine, run_guarded
 
 
 class Format(StrEnum):
@@ -28,9 +28,7 @@ def main(
     format: Annotated[
         Format, typer.Option("--format", "-f", envvar="SUMMARIZER_FORMAT", help="output format")
     ] = Format.markdown,
-    engine: Annotated[
-        str, typer.Option("--engine", "-e", envvar="SUMMARIZER_ENGINE", help="rules or llm")
-    ] = "rules",
+    engine: EngineOption = "rules",
     about_points: Annotated[
         float,
         typer.Option(
@@ -45,8 +43,7 @@ def main(
     from summarizer.cli._reports import summarize_files, write_output
     from summarizer.track import track
 
-    if engine not in ("rules", "llm"):
-        fail(f"unknown engine {engine!r}: choose rules or llm")
+    check_engine(engine)
     (prev, prev_doc), (curr, curr_doc) = summarize_files([target_report, result_report], engine)
     if prev.meta.year and curr.meta.year and prev.meta.year > curr.meta.year:
         typer.echo(

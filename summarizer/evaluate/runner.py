@@ -18,11 +18,10 @@ from summarizer.evaluate.dataset import Case, Dataset
 from summarizer.evaluate.results import CaseResult, CaseTiming, RunInfo, RunResult, Timings
 from summarizer.evaluate.scoring import failed_case, score_case, total
 from summarizer.evaluate.store import CaseCache
+from summarizer.pipeline import ENGINES, engine_options
 from summarizer.schema import ReportSummary
 
 __all__ = ["EvalSettings", "EvalRun", "run_dataset"]
-
-ENGINES = ("rules", "llm")
 
 
 @dataclass(frozen=True)
@@ -41,12 +40,7 @@ class EvalSettings:
 
     def pipeline_options(self) -> dict[str, Any]:
         """Keyword arguments for ``summarize_text``."""
-        if self.engine != "llm":
-            return {"engine": self.engine}
-        options = dict(self.llm_options)
-        if self.model:
-            options["model"] = self.model
-        return {"engine": "llm", "llm_options": options}
+        return engine_options(self.engine, self.model, self.llm_options)
 
 
 @dataclass
