@@ -93,8 +93,9 @@ def _serve(latency: float, answers: str, port: Connection, stop: Connection) -> 
 
 
 def bench_llm(reports: int, concurrency: int, latency: float, answers: str) -> int:
-    from summarizer.llm import _libraries
-    from summarizer.ratelimit import GATE
+    from summarizer.engines.llm.client import _libraries
+    from summarizer.engines.llm.config import LLMConfig
+    from summarizer.engines.llm.ratelimit import GATE
 
     clock = time.perf_counter()
     _libraries()  # litellm's import is a one-off start-up cost, not throughput
@@ -112,17 +113,17 @@ def bench_llm(reports: int, concurrency: int, latency: float, answers: str) -> i
             write_variants(folder, reports)
             settings = BatchSettings(
                 engine="llm",
-                model="openai/fault-double",
                 concurrency=concurrency,
                 # One call at a time within a report, so the batch's concurrency is the number
                 # of requests in flight; no response cache, so every call reaches the server.
-                llm_options={
-                    "api_base": base_url,
-                    "api_key": "bench-placeholder",
-                    "concurrency": 1,
-                    "cache": False,
-                    "retries": 0,
-                },
+                llm=LLMConfig(
+                    model="openai/fault-double",
+                    api_base=base_url,
+                    api_key="bench-placeholder",
+                    concurrency=1,
+                    cache=False,
+                    retries=0,
+                ).resolved(),
             )
             result, wall = _run(folder, Path(tmp, "out"), settings)
         stop_in.send(None)

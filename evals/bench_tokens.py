@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))  # the fault server lives with the tests
 from fault_server import FaultServer, Reply, Request  # noqa: E402
 from scripted_model import grounded_answer  # noqa: E402
 
-from summarizer.pipeline import prepare  # noqa: E402
+from summarizer.report.prepared import prepare  # noqa: E402
 
 PROFILES = {
     "server": {},
@@ -44,7 +44,7 @@ def token_counter(kind: str):
         try:
             from llama_cpp import Llama
 
-            from summarizer.local_model import model_path
+            from summarizer.engines.llm.local import model_path
 
             vocab = Llama(model_path=str(model_path()), vocab_only=True, verbose=False)
             lock = threading.Lock()
@@ -59,15 +59,15 @@ def token_counter(kind: str):
                 raise SystemExit(
                     f"the built-in model's tokenizer is not available: {error}"
                 ) from None
-    from summarizer.llm import count_tokens
+    from summarizer.engines.llm.client import count_tokens
 
     return "litellm token_counter", lambda text: count_tokens(text, "openai/bench")
 
 
 def naive_tokens(report, count) -> int:
     """Tokens of three calls that each send the whole report with the same prompts."""
-    from summarizer.llm_answers import ANSWERS
-    from summarizer.prompting import load_prompts
+    from summarizer.engines.llm.answers import ANSWERS
+    from summarizer.engines.llm.prompts import load_prompts
 
     prompts = load_prompts()
     total = 0
@@ -80,10 +80,12 @@ def naive_tokens(report, count) -> int:
 
 
 def run(report, server: FaultServer, options: dict) -> tuple[object, float]:
-    from summarizer.llm_engine import summarize
+    from summarizer.engines.llm.config import load_config
+    from summarizer.engines.llm.engine import LLMEngine
 
+    config = load_config({"model": "openai/bench", "api_base": server.base_url, **options})
     started = time.monotonic()
-    summary = summarize(report, model="openai/bench", api_base=server.base_url, **options)
+    summary = LLMEngine(config).summarize(report)
     return summary, time.monotonic() - started
 
 
@@ -96,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     paths = args.seeds or sorted((ROOT / "seeds").glob("*.txt"))
     tokenizer, count = token_counter(args.tokenizer)
-    from summarizer.llm import _libraries
+    from summarizer.engines.llm.client import _libraries
 
     _libraries()  # pay litellm's import before any clock starts
     print(f"tokenizer: {tokenizer}; fault server latency {args.latency:g} s per answer")

@@ -10,7 +10,8 @@ from fault_server import FaultServer, Reply, Request
 from scripted_model import document_of, grounded_answer
 
 from summarizer.batch import BatchSettings, run_batch
-from summarizer.ratelimit import GATE
+from summarizer.engines.llm.config import load_config
+from summarizer.engines.llm.ratelimit import GATE
 
 SECRET = "sk-batch-test-0a1b2c3d4e5f6789"
 
@@ -39,9 +40,8 @@ def inputs(tmp_path: Path, seed_path) -> Path:
 def settings(server: FaultServer, **extra) -> BatchSettings:
     options = {"api_base": server.base_url, "api_key": SECRET, "cache": False}
     options.update({"retries": 1, "backoff": 0.01, "timeout": 20.0})
-    return BatchSettings(
-        engine="llm", model="openai/double", concurrency=4, llm_options=options, **extra
-    )
+    llm = load_config({"model": "openai/double", **options})
+    return BatchSettings(engine="llm", llm=llm, concurrency=4, **extra)
 
 
 def everything_written(out: Path) -> str:

@@ -13,7 +13,7 @@ from summarizer.batch.budget import Budget
 from summarizer.batch.inputs import discover
 from summarizer.batch.journal import Journal
 from summarizer.batch.naming import Namer, slug
-from summarizer.ratelimit import MAX_PAUSE, RateGate
+from summarizer.engines.llm.ratelimit import MAX_PAUSE, RateGate
 from summarizer.schema import Usage
 
 # -- names -------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ from itertools import combinations
 import pytest
 from typer.testing import CliRunner
 
-from summarizer.compare import CompareTable, compare
-from summarizer.indicators import same_indicator
+from summarizer.analysis.compare import CompareTable, compare
+from summarizer.analysis.indicators import same_indicator
 from summarizer.schema import Level, ReportMeta, ReportSummary, Target
 
 

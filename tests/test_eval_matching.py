@@ -11,7 +11,7 @@ from summarizer.evaluate.matching import (
     match_items,
     one_to_one,
 )
-from summarizer.evaluate.results import PRF, Item
+from summarizer.evaluate.records import PRF, Item
 
 
 def items(*pairs: str) -> list[Item]:

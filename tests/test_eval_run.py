@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 from test_eval_dataset import GOLD, REPORT, write_case
 
+from summarizer.engines.llm.config import LLMConfig
 from summarizer.errors import EngineError
 from summarizer.evaluate import (
     compare_runs,
@@ -19,8 +20,8 @@ from summarizer.evaluate import (
     save_run,
 )
 from summarizer.evaluate.html_report import render_html
-from summarizer.evaluate.runner import EvalSettings
 from summarizer.evaluate.scoring import rouge_l, score_case
+from summarizer.evaluate.spec import EvalSettings
 from summarizer.evaluate.store import CaseCache
 from summarizer.schema import (
     EngineInfo,
@@ -210,12 +211,12 @@ def test_compare_shows_what_got_better_and_worse(dataset):
 
 def test_case_cache_keys_on_model_and_text(dataset, tmp_path):
     case = dataset.cases[0]
-    settings = EvalSettings(engine="llm", model="m1", cache_dir=tmp_path / "cache")
+    settings = EvalSettings(engine="llm", llm=LLMConfig(model="m1"), cache_dir=tmp_path / "cache")
     cache = CaseCache(tmp_path / "cache", settings)
     assert cache.get(case) is None
     cache.put(case, good_summary())
     assert cache.get(case) == good_summary()
-    other_model = CaseCache(tmp_path / "cache", EvalSettings(engine="llm", model="m2"))
+    other_model = CaseCache(tmp_path / "cache", EvalSettings(engine="llm", llm=LLMConfig(model="m2")))
     assert other_model.get(case) is None
     assert cache.get(dataset.cases[1]) is not None  # same text: same summary
     json.loads(cache.path(case).read_text(encoding="utf-8"))
@@ -225,7 +226,7 @@ def test_a_rerun_of_an_llm_evaluation_calls_no_model(tmp_path):
     write_case(tmp_path / "ds", "a_good", GOLD)
     write_case(tmp_path / "ds", "b_poor", GOLD, text=REPORT + "各位代表！\n")
     dataset = load_dataset(tmp_path / "ds")
-    settings = EvalSettings(engine="llm", model="m", cache_dir=tmp_path / "cache")
+    settings = EvalSettings(engine="llm", llm=LLMConfig(model="m"), cache_dir=tmp_path / "cache")
     calls = []
 
     def summarize(case):
@@ -243,6 +244,6 @@ def test_a_rerun_of_an_llm_evaluation_calls_no_model(tmp_path):
 
 def test_settings_refuse_a_model_for_the_rules_engine():
     with pytest.raises(Exception, match="llm engine only"):
-        EvalSettings(engine="rules", model="m")
+        EvalSettings(engine="rules", llm=LLMConfig(model="m"))
     with pytest.raises(Exception, match="unknown engine"):
         EvalSettings(engine="magic")

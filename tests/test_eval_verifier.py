@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from summarizer import verify as verify_module
 from summarizer.evaluate import load_dataset
 from summarizer.evaluate.perturb import SourceNumber, perturb
 from summarizer.evaluate.verifier_eval import (
@@ -17,9 +16,10 @@ from summarizer.evaluate.verifier_eval import (
     gold_summary,
     print_verifier_report,
 )
-from summarizer.normalize import canon
-from summarizer.numbers import extract_quantities
+from summarizer.report.normalize import canon
+from summarizer.report.numbers import extract_quantities
 from summarizer.schema import Figure, NumberCheck, ReportSummary, ReviewArea, Verification
+from summarizer.verify import verifier as verify_module
 
 PUBLIC = Path(__file__).resolve().parent.parent / "evals" / "datasets" / "public"
 

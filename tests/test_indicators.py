@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.indicators import (
+from summarizer.analysis.indicators import (
     SYNONYMS,
     clean_name,
     find_mentions,

@@ -16,10 +16,10 @@ import pytest
 from fault_server import FaultServer, Reply
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
+from summarizer.engines.llm.client import LLMClient, OutputTruncated, note_attempt
+from summarizer.engines.llm.config import LLMConfig, load_config, provider_defaults, redact
+from summarizer.engines.llm.ratelimit import GATE
 from summarizer.errors import EngineError, InputError
-from summarizer.llm import LLMClient, OutputTruncated, note_attempt
-from summarizer.llm_config import LLMConfig, load_config, provider_defaults, redact
-from summarizer.ratelimit import GATE
 
 SECRET = "sk-test-9f8e7d6c5b4a39281706"
 
@@ -140,7 +140,7 @@ def test_redact_removes_known_keys_environment_keys_and_key_shapes(monkeypatch):
 
 def test_importing_the_package_does_not_import_litellm():
     code = (
-        "import sys, summarizer.llm, summarizer.llm_config, summarizer.llm_engine, summarizer.pipeline, summarizer.cli;"
+        "import sys, summarizer.engines.llm.client, summarizer.engines.llm.config, summarizer.engines.llm.engine, summarizer.pipeline, summarizer.cli;"
         "bad = [m for m in ('litellm', 'instructor', 'openai') if m in sys.modules];"
         "print(bad); sys.exit(1 if bad else 0)"
     )

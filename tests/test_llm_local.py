@@ -19,11 +19,14 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import local_model
+from summarizer.engines.llm import local as local_model
+from summarizer.engines.llm.config import load_config
+from summarizer.engines.llm.engine import LLMEngine
 from summarizer.errors import EngineError
-from summarizer.pipeline import prepare, summarize_text
+from summarizer.pipeline import summarize_text
+from summarizer.report.prepared import prepare
 from summarizer.schema import ReportSummary
-from summarizer.verify import attach_verification
+from summarizer.verify.verifier import attach_verification
 
 
 # -- assembling ------------------------------------------------------------------------
@@ -100,7 +103,7 @@ def local_env(tmp_path_factory):
 @pytest.mark.slow
 def test_the_local_model_summarizes_one_section_into_the_schema(local_env, seed_text):
     summary = summarize_text(
-        seed_text("004"), engine="llm", llm_options={"model": "local", "parts": ["targets"]}
+        seed_text("004"), engine=LLMEngine(load_config({"model": "local"}), parts=["targets"])
     )
     ReportSummary.model_validate_json(summary.to_json())
     assert summary.engine.model.startswith("local:")
@@ -117,8 +120,6 @@ def test_the_local_model_summarizes_one_section_into_the_schema(local_env, seed_
 @pytest.mark.llm
 @pytest.mark.slow
 def test_a_number_the_model_writes_that_is_not_in_the_source_is_flagged(local_env, seed_text):
-    from summarizer.llm_engine import summarize
-
     report = prepare(seed_text("004"), "004")
     span = report.sections.targets
     assert span is not None and "增长5.7%" in report.sections.slice(span)
@@ -131,7 +132,8 @@ def test_a_number_the_model_writes_that_is_not_in_the_source_is_flagged(local_en
         + text[span.start : span.end].replace("增长5.7%", "增长6.3%")
         + text[span.end :]
     )
-    summary = summarize(report, model="local", parts=["targets"], max_reasks=0)
+    engine = LLMEngine(load_config({"model": "local", "max_reasks": 0}), parts=["targets"])
+    summary = engine.summarize(report)
     report.sections.text = text
     checked = attach_verification(summary, report.index)
     invented = [c for c in checked.verification.numbers if c.raw.startswith("6.3")]
@@ -156,7 +158,7 @@ def test_the_server_is_stopped_afterwards(local_env):
 @pytest.mark.slow
 def test_the_server_stops_when_the_process_exits(local_env):
     code = (
-        "from summarizer.local_model import ensure_server;"
+        "from summarizer.engines.llm.local import ensure_server;"
         "s = ensure_server(); print(s.process.pid, s.port, flush=True)"
     )
     result = subprocess.run(

@@ -7,13 +7,13 @@ import shutil
 
 import pytest
 
-from summarizer.chunking import estimate_tokens, halve, pack
-from summarizer.llm_answers import ANSWERS, ReviewAnswer, TargetsAnswer
-from summarizer.llm_engine import plan_calls, planted_instructions
-from summarizer.normalize import canon
-from summarizer.numbers import extract_quantities, same_quantity
-from summarizer.pipeline import prepare
-from summarizer.prompting import CLOSE, OPEN, TASKS, load_prompts, prompts_dir
+from summarizer.engines.llm.answers import ANSWERS, ReviewAnswer, TargetsAnswer
+from summarizer.engines.llm.chunking import estimate_tokens, halve, pack
+from summarizer.engines.llm.engine import plan_calls, planted_instructions
+from summarizer.engines.llm.prompts import CLOSE, OPEN, TASKS, load_prompts, prompts_dir
+from summarizer.report.normalize import canon
+from summarizer.report.numbers import extract_quantities, same_quantity
+from summarizer.report.prepared import prepare
 
 
 def test_every_task_has_a_prompt_with_a_version():

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import InputError
-from summarizer.load import MAX_FILE_BYTES, MAX_TEXT_CHARS, Document, load_bytes, load_path
+from summarizer.report.load import MAX_FILE_BYTES, MAX_TEXT_CHARS, Document, load_bytes, load_path
 
 REPORT = (
     "各位代表：\n"
@@ -432,7 +432,7 @@ def test_pdf_with_only_an_owner_password_opens(tmp_path: Path) -> None:
 
 
 def test_kangxi_radicals_from_pdf_fonts_become_hanzi() -> None:
-    from summarizer.load import _fold_radicals
+    from summarizer.report.load import _fold_radicals
 
     assert _fold_radicals("⼀般公共预算收⼊增长⼆成") == "一般公共预算收入增长二成"
 
@@ -442,7 +442,7 @@ def test_kangxi_radicals_from_pdf_fonts_become_hanzi() -> None:
 
 def test_loading_and_rendering_import_no_llm_or_ui_library() -> None:
     code = (
-        "import sys, summarizer.load, summarizer.render\n"
+        "import sys, summarizer.report.load, summarizer.render\n"
         "heavy = {'litellm', 'openai', 'instructor', 'streamlit', 'docx', 'pypdf', 'bs4'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )

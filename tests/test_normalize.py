@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.normalize import canon, fold_width, normalize
+from summarizer.report.normalize import canon, fold_width, normalize
 
 
 def test_fold_width_keeps_length_and_folds_digits_and_punctuation():

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.normalize import normalize
-from summarizer.numbers import (
+from summarizer.report.normalize import normalize
+from summarizer.report.numbers import (
     QUALIFIERS,
     digit_tokens,
     extract_quantities,

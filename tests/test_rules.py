@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.normalize import canon
 from summarizer.pipeline import summarize_text
+from summarizer.report.normalize import canon
 from tests.conftest import ROOT, SEEDS
 from tests.test_segment import COUNTY
 

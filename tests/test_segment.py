@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from summarizer._segment import cn_int
-from summarizer.normalize import normalize
-from summarizer.sections import segment
+from summarizer.report.normalize import normalize
+from summarizer.report.segment import cn_int, segment
 
 
 def _sections(text: str):

@@ -13,10 +13,10 @@ import re
 
 import pytest
 
-from summarizer.goals import parse_goal
-from summarizer.normalize import canon
+from summarizer.analysis.goals import parse_goal
+from summarizer.analysis.track import TrackReport, track
+from summarizer.report.normalize import canon
 from summarizer.schema import Figure, ReportMeta, ReportSummary, Target
-from summarizer.track import TrackReport, track
 
 
 def report_text(
@@ -256,11 +256,11 @@ def test_goal_parsing() -> None:
 
 @pytest.fixture(scope="module")
 def seed_pair(seed_path):
-    from summarizer.load import load_path
     from summarizer.pipeline import summarize_document
+    from summarizer.report.load import load_path
 
     docs = [load_path(seed_path(p)) for p in ("002", "000")]
-    prev, curr = (summarize_document(d, engine="rules") for d in docs)
+    prev, curr = (summarize_document(d) for d in docs)
     return track(prev, curr, docs[0].text, docs[1].text), prev, docs[1].text
 
 
@@ -272,7 +272,7 @@ def test_seed_pair_every_target_is_judged_once(seed_pair) -> None:
 
 def test_seed_pair_results_are_quoted_from_the_review(seed_pair, seed_text) -> None:
     report, _, curr_text = seed_pair
-    from summarizer.pipeline import prepare
+    from summarizer.report.prepared import prepare
 
     prepared = prepare(curr_text)
     review = prepared.sections.review

@@ -15,7 +15,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from summarizer.errors import EngineError
-from summarizer.load import MAX_FILE_BYTES
+from summarizer.report.load import MAX_FILE_BYTES
 from summarizer.schema import (
     EngineInfo,
     Evidence,
@@ -387,7 +387,7 @@ def test_an_engine_defect_is_reported_without_a_traceback(monkeypatch, seed_text
     def broken(report):
         raise RuntimeError("internal detail")
 
-    monkeypatch.setattr("summarizer.rules.summarize", broken)
+    monkeypatch.setattr("summarizer.engines.rules.summarize", broken)
     at = _app()
     at.segmented_control(key="source").set_value("paste").run()
     at.text_area(key="paste").input(seed_text("004") + "\n（测试）").run()
@@ -422,26 +422,46 @@ class FakeLLM:
         self.error = error
         self.options: list[dict] = []
 
-    def __call__(self, report, **options):
-        from summarizer.llm_engine import Progress
-        from summarizer.rules import summarize as rules_summarize
+    def __call__(self, name: str = "rules", config=None, **_: object):
+        from summarizer.engines import create_engine
 
-        self.options.append(options)
-        if self.error is not None:
-            raise self.error
+        if name != "llm":
+            return create_engine(name)
+        self.options.append(
+            {"model": config.model, "api_base": config.api_base, "api_key": config.api_key}
+        )
+        return _FakeLLMEngine(self, config.model)
+
+
+class _FakeLLMEngine:
+    """Stands in for the LLM engine: the rules summary, delivered in two steps."""
+
+    name = "llm"
+
+    def __init__(self, owner: FakeLLM, model: str) -> None:
+        self.owner, self.model = owner, model
+
+    def summarize(self, report):
+        return list(self.progress(report))[-1].summary
+
+    def progress(self, report):
+        from summarizer.engines import EngineProgress
+        from summarizer.engines.rules import summarize as rules_summarize
+
+        if self.owner.error is not None:
+            raise self.owner.error
         summary = rules_summarize(report).model_copy(
-            update={"engine": EngineInfo(name="llm", model=options.get("model"))}
+            update={"engine": EngineInfo(name="llm", model=self.model)}
         )
         partial = summary.model_copy(update={"targets": summary.targets[:1], "task_areas": []})
-        options["on_progress"](Progress(1, 2, None, partial))
-        options["on_progress"](Progress(2, 2, None, summary))
-        return summary
+        yield EngineProgress(1, 2, "targets", partial)
+        yield EngineProgress(2, 2, "tasks", summary)
 
 
 @pytest.fixture
 def fake_llm(monkeypatch):
     fake = FakeLLM()
-    monkeypatch.setattr("summarizer.llm_engine.summarize", fake)
+    monkeypatch.setattr("summarizer.engines.create_engine", fake)
     return fake
 
 
@@ -490,7 +510,7 @@ def test_an_engine_error_is_shown_with_the_key_masked(monkeypatch):
     monkeypatch.setenv("SUMMARIZER_API_KEY_ENV", "TEST_PROVIDER_KEY")
     monkeypatch.setenv("TEST_PROVIDER_KEY", SECRET)
     fake = FakeLLM(EngineError(f"the server refused the key {SECRET} (HTTP 401)"))
-    monkeypatch.setattr("summarizer.llm_engine.summarize", fake)
+    monkeypatch.setattr("summarizer.engines.create_engine", fake)
     at = _llm_app()
     assert any("TEST_PROVIDER_KEY" in caption.value for caption in at.sidebar.caption)
     at.button[0].click().run()
@@ -500,13 +520,12 @@ def test_an_engine_error_is_shown_with_the_key_masked(monkeypatch):
     assert SECRET not in _page_dump(at)
 
 
-def test_summarizer_ui_starts_streamlit_on_the_app_from_the_project_root(monkeypatch):
+def test_summarizer_ui_starts_streamlit_on_the_app_with_its_settings(monkeypatch):
     from typer.testing import CliRunner
 
     from summarizer.cli import app
 
-    calls, folders = [], []
-    monkeypatch.setattr("os.chdir", folders.append)
+    calls = []
     monkeypatch.setattr("os.execv", lambda program, command: calls.append((program, command)))
     result = CliRunner().invoke(app, ["ui", "--port", "8612", "--headless"])
     assert result.exit_code == 0, result.output
@@ -515,5 +534,6 @@ def test_summarizer_ui_starts_streamlit_on_the_app_from_the_project_root(monkeyp
     assert command[1:5] == ["-m", "streamlit", "run", str(APP)]
     assert command[command.index("--server.port") + 1] == "8612"
     assert command[command.index("--server.headless") + 1] == "true"
-    (cwd,) = folders
-    assert cwd == ROOT  # where .streamlit/config.toml (upload limit, theme) is read
+    # the UI's own settings travel as flags, whatever folder the server starts in
+    assert command[command.index("--server.maxUploadSize") + 1] == "51"
+    assert command[command.index("--theme.base") + 1] == "light"

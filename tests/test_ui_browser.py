@@ -1,4 +1,4 @@
-"""The web UI end to end: ``streamlit run ui/app.py`` driven by a real headless Chromium.
+"""The web UI end to end: ``summarizer ui`` driven by a real headless Chromium.
 
 Needs Debian's ``chromium`` at /usr/bin/chromium (``apt-get install -y chromium
 chromium-driver``; a CJK font such as ``fonts-wqy-microhei`` makes the screenshots
@@ -48,26 +48,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url() -> Iterator[str]:
-    """The app served by ``streamlit run`` on a free port, from the project root."""
+    """The app served by ``summarizer ui`` on a free port."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log = (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "ui/app.py",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
+        [sys.executable, "-m", "summarizer", "ui", "--headless", "--port", str(port), "--host", "127.0.0.1"],
         cwd=ROOT,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -233,7 +219,7 @@ def upload(page, name: str, data: bytes, mime: str) -> None:
 def test_bad_and_oversized_uploads_get_a_clear_message(page):
     from playwright.sync_api import expect
 
-    from summarizer.load import MAX_FILE_BYTES
+    from summarizer.report.load import MAX_FILE_BYTES
 
     upload(page, "report.pdf", b"this is not a PDF at all", "application/pdf")
     alert = page.get_by_test_id("stMain").get_by_test_id("stAlert")

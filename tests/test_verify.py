@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from summarizer.normalize import canon, normalize
-from summarizer.numbers import extract_quantities
+from summarizer.report.normalize import canon, normalize
+from summarizer.report.numbers import extract_quantities
 from summarizer.schema import (
     Evidence,
     Figure,
@@ -17,7 +17,7 @@ from summarizer.schema import (
     TaskItem,
     Warning,
 )
-from summarizer.verify import SourceIndex, attach_verification, check_text, verify
+from summarizer.verify.verifier import SourceIndex, attach_verification, check_text, verify
 
 GDP = "全市地区生产总值21860亿元、增长4.7%"
 REVENUE = "一般公共预算收入2640.3亿元"

@@ -21,16 +21,17 @@ import views
 from present import Report, list_seeds, md_escape
 from streamlit.errors import StreamlitSecretNotFoundError
 
+from summarizer.engines import create_engine
+from summarizer.engines.llm.config import load_config, redact
 from summarizer.errors import SummarizerError
-from summarizer.llm import redact
-from summarizer.load import MAX_FILE_BYTES, MiB, load_bytes
 from summarizer.pipeline import summarize_text
+from summarizer.report.load import MAX_FILE_BYTES, MiB, load_bytes
+from summarizer.resources import asset_dir
 from summarizer.schema import ReportSummary
 
 logger = logging.getLogger("summarizer.ui")
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS_DIR = Path(os.environ.get("SUMMARIZER_SEEDS_DIR", ROOT / "seeds"))
+SEEDS_DIR = Path(os.environ.get("SUMMARIZER_SEEDS_DIR", asset_dir("seeds")))
 UPLOAD_TYPES = ["txt", "md", "html", "htm", "docx", "pdf"]
 # One megabyte above the library's largest limit: a file slightly too large reaches
 # load_bytes, which explains the limit for its format; a larger one the browser refuses.
@@ -47,7 +48,7 @@ HISTORY_KEY = "history"  # report key -> Report, in the order they were made
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def summarize_rules(text: str, name: str) -> ReportSummary:
-    return summarize_text(text, name=name, engine="rules")
+    return summarize_text(text, name=name)
 
 
 def report_key(text: str, engine: str, options: dict[str, str] | None = None) -> str:
@@ -199,11 +200,10 @@ def run_llm(name: str, text: str, options: dict[str, str], key: str) -> Report |
             with partial.container():
                 views.partial_summary(progress.summary)
 
-        llm_options = {**options, "on_progress": on_progress}
-        if secret:
-            llm_options["api_key"] = secret
+        given: dict[str, str] = {**options, **({"api_key": secret} if secret else {})}
         try:
-            summary = summarize_text(text, name=name, engine="llm", llm_options=llm_options)
+            engine = create_engine("llm", load_config(given))
+            summary = summarize_text(text, name=name, engine=engine, on_progress=on_progress)
         except Exception as error:  # noqa: BLE001 - any failure is shown, its secrets masked
             status.update(label="生成失败", state="error")
             what = "" if isinstance(error, SummarizerError) else f"（{type(error).__name__}）"

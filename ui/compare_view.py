@@ -1,8 +1,8 @@
 """The 对比 tab: targets of several reports side by side, and last year's targets tracked.
 
 The reports to compare are those summarised in this session (newest last) plus any
-bundled seed; the table comes from :func:`summarizer.compare.compare` and the tracking
-of a region's year-N targets in its year-N+1 report from :func:`summarizer.track.track`.
+bundled seed; the table comes from :func:`summarizer.analysis.compare.compare` and the tracking
+of a region's year-N targets in its year-N+1 report from :func:`summarizer.analysis.track.track`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pandas as pd
 import streamlit as st
 from present import Report, list_seeds, md_escape
 
-from summarizer.compare import CompareTable, compare
+from summarizer.analysis.compare import CompareTable, compare
+from summarizer.analysis.track import VERDICT_LABELS, track
 from summarizer.errors import SummarizerError
 from summarizer.schema import ReportSummary
-from summarizer.track import VERDICT_LABELS, track
 
 PICK_KEY = "compare_pick"
 SEED_PREFIX = "seed:"

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.normalize import canon
+from summarizer.report.normalize import canon
 from summarizer.schema import Evidence, NumberCheck, ReportSummary
 
 __all__ = [

@@ -18,7 +18,7 @@ from summarizer.batch.settings import BatchSettings
 from summarizer.schema import SCHEMA_VERSION, Usage
 
 if TYPE_CHECKING:
-    from summarizer.batch.runner import Outcome
+    from summarizer.batch.status import FileOutcome
 
 __all__ = ["MANIFEST_NAME", "build_manifest", "write_manifest"]
 
@@ -47,7 +47,7 @@ def build_manifest(
     *,
     settings: BatchSettings,
     settings_key: str,
-    outcomes: list[Outcome],
+    outcomes: list[FileOutcome],
     budget: Budget,
     started_at: float,
     seconds: float,

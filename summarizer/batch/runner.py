@@ -15,9 +15,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from summarizer.batch import outputs
 from summarizer.batch.atomic import remove_stale_temps
@@ -27,53 +27,24 @@ from summarizer.batch.journal import JOURNAL_NAME, Journal
 from summarizer.batch.manifest import build_manifest, write_manifest
 from summarizer.batch.naming import Namer
 from summarizer.batch.settings import BatchSettings
+from summarizer.batch.status import BatchProgress, FileOutcome, Status
 from summarizer.errors import InputError, SummarizerError
 from summarizer.schema import ReportSummary, Usage
 
-__all__ = ["Summarize", "Outcome", "Progress", "BatchResult", "run_batch"]
+__all__ = ["Summarize", "BatchResult", "run_batch"]
 
 Summarize = Callable[[Path], ReportSummary]
-Status = Literal["ok", "resumed", "failed", "not_started", "duplicate", "problem"]
-EventHandler = Callable[[str, "Outcome | None", "Progress"], None]
-
-
-@dataclass
-class Outcome:
-    """What became of one input file."""
-
-    found: Found
-    status: Status
-    stem: str | None = None
-    reason: str | None = None
-    usage: Usage | None = None
-    seconds: float = 0.0
-    summary: ReportSummary | None = field(default=None, repr=False)
-
-    @property
-    def source(self) -> str:
-        return self.found.source
-
-
-@dataclass
-class Progress:
-    """Counts for a progress display; ``total`` is what this run has to summarise."""
-
-    total: int = 0
-    resumed: int = 0
-    done: int = 0
-    failed: int = 0
-    tokens: int = 0
-    cost: float = 0.0
+EventHandler = Callable[[str, "FileOutcome | None", "BatchProgress"], None]
 
 
 @dataclass
 class BatchResult:
     out_dir: Path
-    outcomes: list[Outcome]
+    outcomes: list[FileOutcome]
     manifest: dict[str, Any]
 
     @property
-    def failed(self) -> list[Outcome]:
+    def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status in ("failed", "problem")]
 
     @property
@@ -85,11 +56,11 @@ class BatchResult:
 
 
 def _library_summarize(settings: BatchSettings) -> Summarize:
-    from summarizer.load import load_path
     from summarizer.pipeline import summarize_document
+    from summarizer.report.load import load_path
 
-    options = settings.engine_options()
-    return lambda path: summarize_document(load_path(path), **options)
+    engine = settings.create_engine()
+    return lambda path: summarize_document(load_path(path), engine=engine)
 
 
 @contextmanager
@@ -147,7 +118,7 @@ class _Run:
         self.on_event = on_event or (lambda kind, outcome, progress: None)
         self.stop = stop or threading.Event()
         self.budget = Budget(settings.max_tokens, settings.max_cost)
-        self.progress = Progress()
+        self.progress = BatchProgress()
         self.lock = threading.Lock()
         self.settings_key = settings.key()
         self.journal = Journal(out_dir / JOURNAL_NAME)
@@ -175,15 +146,15 @@ class _Run:
         write_manifest(self.out_dir, manifest)
         return BatchResult(self.out_dir, outcomes, manifest)
 
-    def _plan(self, found: list[Found]) -> tuple[list[Outcome], list[Outcome]]:
+    def _plan(self, found: list[Found]) -> tuple[list[FileOutcome], list[FileOutcome]]:
         """Outcomes for every input; those still to summarise are also returned as pending."""
         namer = Namer()
-        outcomes: list[Outcome] = []
-        pending: list[Outcome] = []
+        outcomes: list[FileOutcome] = []
+        pending: list[FileOutcome] = []
         for item in found:
             if item.status != "unique":
                 status: Status = "duplicate" if item.status == "duplicate" else "problem"
-                outcomes.append(Outcome(item, status, reason=item.reason))
+                outcomes.append(FileOutcome(item, status, reason=item.reason))
                 continue
             assert item.sha256 is not None
             record = self.journal.get(Journal.key(item.sha256, self.settings_key))
@@ -196,10 +167,10 @@ class _Run:
                 namer.claim(record["stem"], item.sha256)
                 usage = Usage.model_validate(record.get("usage") or {})
                 outcomes.append(
-                    Outcome(item, "resumed", record["stem"], usage=usage, summary=summary)
+                    FileOutcome(item, "resumed", record["stem"], usage=usage, summary=summary)
                 )
             else:
-                outcome = Outcome(item, "not_started")
+                outcome = FileOutcome(item, "not_started")
                 outcomes.append(outcome)
                 pending.append(outcome)
         for outcome in pending:
@@ -207,7 +178,7 @@ class _Run:
             outcome.stem = namer.name(outcome.source, outcome.found.sha256)
         return outcomes, pending
 
-    def _summarise(self, pending: list[Outcome]) -> bool:
+    def _summarise(self, pending: list[FileOutcome]) -> bool:
         """Run the pending reports; True if interrupted (Ctrl-C)."""
         if not pending:
             return False
@@ -226,7 +197,7 @@ class _Run:
             future.result()  # re-raise a bug in the runner itself
         return self.stop.is_set()
 
-    def _one(self, outcome: Outcome) -> None:
+    def _one(self, outcome: FileOutcome) -> None:
         if self.stop.is_set():
             outcome.reason = "the batch was interrupted"
             return
@@ -258,12 +229,11 @@ class _Run:
         """A failure reason fit for the manifest: no API key, even from an unexpected error."""
         if self.settings.engine != "llm":
             return message
-        from summarizer.llm import redact
+        from summarizer.engines.llm.client import redact
 
-        key = self.settings.llm_options.get("api_key")
-        return redact(message, [key] if isinstance(key, str) else [])
+        return redact(message, self.settings.secrets())
 
-    def _keep(self, outcome: Outcome, summary: ReportSummary) -> None:
+    def _keep(self, outcome: FileOutcome, summary: ReportSummary) -> None:
         assert outcome.stem is not None and outcome.found.sha256 is not None
         try:
             json_sha = outputs.write_report(self.out_dir, outcome.stem, summary)
@@ -285,7 +255,7 @@ class _Run:
         outcome.status, outcome.usage = "ok", usage
         outcome.summary = outputs.stable(summary)
 
-    def _event(self, kind: str, outcome: Outcome) -> None:
+    def _event(self, kind: str, outcome: FileOutcome) -> None:
         with self.lock:
             if outcome.status == "ok":
                 self.progress.done += 1
@@ -295,7 +265,7 @@ class _Run:
             self.progress.cost = self.budget.cost
             self.on_event(kind, outcome, self.progress)
 
-    def _write_tables(self, outcomes: list[Outcome]) -> dict[str, str]:
+    def _write_tables(self, outcomes: list[FileOutcome]) -> dict[str, str]:
         lines = []
         reports: list[tuple[str, ReportSummary]] = []
         for outcome in outcomes:

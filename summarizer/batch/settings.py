@@ -5,31 +5,36 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from summarizer.engines import check_engine, create_engine
 from summarizer.errors import InputError
 from summarizer.schema import SCHEMA_VERSION
 
-__all__ = ["BatchSettings", "ENGINES"]
+if TYPE_CHECKING:
+    from summarizer.engines import Engine
+    from summarizer.engines.llm.config import LLMConfig
 
-ENGINES = ("rules", "llm")
+__all__ = ["BatchSettings"]
+
 MAX_CONCURRENCY = 64
 
 
 @dataclass(frozen=True)
 class BatchSettings:
     engine: str = "rules"
-    model: str | None = None
+    # The LLM engine's settings; None: from the environment and the config file.  The key
+    # in them is never written anywhere.
+    llm: LLMConfig | None = field(default=None, repr=False)
     concurrency: int = 1
     max_tokens: int | None = None
     max_cost: float | None = None
     resume: bool = True
-    # Passed to the LLM engine as they are (api_base, timeout...); never written anywhere.
-    llm_options: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise InputError(f"unknown engine {self.engine!r}: choose one of {', '.join(ENGINES)}")
+        check_engine(self.engine)
+        if self.llm is not None and self.engine != "llm":
+            raise InputError("model settings apply to the llm engine only (add --engine llm)")
         if not 1 <= self.concurrency <= MAX_CONCURRENCY:
             raise InputError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         if self.max_tokens is not None and self.max_tokens <= 0:
@@ -37,24 +42,37 @@ class BatchSettings:
         if self.max_cost is not None and not self.max_cost > 0:
             raise InputError("--max-cost must be positive")
 
-    @property
-    def resolved_model(self) -> str | None:
-        """The model the LLM engine will use: the option, else its environment and config."""
+    def llm_config(self) -> LLMConfig | None:
+        """The LLM engine's settings as it will use them; None for the rules engine."""
         if self.engine != "llm":
             return None
-        from summarizer.llm import load_config
+        if self.llm is not None:
+            return self.llm
+        from summarizer.engines.llm.config import load_config
 
-        options = {"model": self.model} if self.model else {}
-        return load_config(options).model
+        return load_config()
+
+    @property
+    def resolved_model(self) -> str | None:
+        config = self.llm_config()
+        return config.model if config else None
+
+    def secrets(self) -> list[str]:
+        """The keys a message must never show."""
+        try:
+            config = self.llm_config()
+        except InputError:
+            return []
+        return config.secrets() if config else []
 
     @property
     def prompt_version(self) -> str | None:
         """The prompts' version (llm), or the rules engine's version."""
         if self.engine == "rules":
-            from summarizer.rules import ENGINE_VERSION
+            from summarizer.engines.rules import ENGINE_VERSION
 
             return ENGINE_VERSION
-        from summarizer.prompting import load_prompts
+        from summarizer.engines.llm.prompts import load_prompts
 
         return load_prompts().version
 
@@ -62,15 +80,12 @@ class BatchSettings:
     def _prompt_digest(self) -> str | None:
         if self.engine != "llm":
             return None
-        from summarizer.prompting import load_prompts
+        from summarizer.engines.llm.prompts import load_prompts
 
         return load_prompts().digest
 
-    def engine_options(self) -> dict[str, Any]:
-        """The keyword arguments for ``summarize_document``."""
-        from summarizer.pipeline import engine_options
-
-        return engine_options(self.engine, self.model, self.llm_options)
+    def create_engine(self) -> Engine:
+        return create_engine(self.engine, self.llm_config())
 
     def key(self) -> str:
         """Settings that change a summary; part of every journal key."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
 from summarizer.errors import SummarizerError
+
+if TYPE_CHECKING:
+    from summarizer.engines import Engine
 
 T = TypeVar("T")
 
@@ -19,10 +22,25 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def check_engine(engine: str) -> None:
     """Refuse an unknown engine before any file is read."""
-    from summarizer.pipeline import ENGINES
+    from summarizer.engines import check_engine as check
 
-    if engine not in ENGINES:
-        fail(f"unknown engine {engine!r}: choose {' or '.join(ENGINES)}")
+    run_guarded(lambda: check(engine))
+
+
+def build_engine(engine: str, **llm_flags: Any) -> Engine:
+    """The engine a command's flags ask for; LLM flags left unset (None) come from the
+    environment and the config file."""
+    from summarizer.engines import create_engine
+
+    check_engine(engine)
+    if engine != "llm":
+        if any(value is not None for value in llm_flags.values()):
+            fail("model options apply to the llm engine only (add --engine llm)")
+        return run_guarded(lambda: create_engine(engine))
+    from summarizer.engines.llm.config import load_config
+
+    given = {key: value for key, value in llm_flags.items() if value is not None}
+    return run_guarded(lambda: create_engine("llm", load_config(given)))
 
 
 def run_guarded(action: Callable[[], T]) -> T:

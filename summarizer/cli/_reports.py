@@ -8,20 +8,21 @@ from pathlib import Path
 
 import typer
 
-from summarizer.cli._common import run_guarded
-from summarizer.load import Document
+from summarizer.cli._common import build_engine, run_guarded
+from summarizer.report.load import Document
 from summarizer.schema import ReportSummary
 
 
 def summarize_files(paths: Sequence[Path], engine: str) -> list[tuple[ReportSummary, Document]]:
     """Each file loaded and summarised; a file that fails stops the command with its message."""
-    from summarizer.load import load_path
     from summarizer.pipeline import summarize_document
+    from summarizer.report.load import load_path
 
+    chosen = build_engine(engine)
     results = []
     for path in paths:
         document: Document = run_guarded(partial(load_path, path))
-        summary: ReportSummary = run_guarded(partial(summarize_document, document, engine=engine))
+        summary: ReportSummary = run_guarded(partial(summarize_document, document, engine=chosen))
         if summary.meta.source_name is None:
             summary.meta.source_name = document.name
         results.append((summary, document))

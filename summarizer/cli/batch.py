@@ -31,8 +31,8 @@ from summarizer.cli._common import (
 )
 
 if TYPE_CHECKING:
-    from summarizer.batch import BatchResult, Outcome
-    from summarizer.batch import Progress as BatchProgress
+    from summarizer.batch import BatchProgress, BatchResult, FileOutcome
+    from summarizer.engines.llm.config import LLMConfig
 
 
 def _progress_display(console: Console) -> Progress:
@@ -50,13 +50,9 @@ def _progress_display(console: Console) -> Progress:
     )
 
 
-def _default_concurrency(engine: str, model: str | None) -> int:
+def _default_concurrency(llm: LLMConfig | None) -> int:
     """1 for the rules engine (CPU-bound) and the built-in model (one CPU server), else 4."""
-    if engine != "llm":
-        return 1
-    from summarizer.llm import load_config
-
-    return 1 if load_config({"model": model} if model else {}).is_local else 4
+    return 4 if llm is not None and not llm.is_local else 1
 
 
 def main(
@@ -110,12 +106,17 @@ def main(
         fail(
             "--model, --api-base, --max-tokens and --max-cost apply to the llm engine (add --engine llm)"
         )
+    llm = None
+    if engine == "llm":
+        from summarizer.engines.llm.config import load_config
+
+        given = {"model": model, "api_base": api_base}
+        llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,
-            model=model,
-            llm_options={"api_base": api_base} if api_base else {},
-            concurrency=_default_concurrency(engine, model) if concurrency is None else concurrency,
+            llm=llm,
+            concurrency=_default_concurrency(llm) if concurrency is None else concurrency,
             max_tokens=max_tokens,
             max_cost=max_cost,
             resume=not fresh,
@@ -125,7 +126,7 @@ def main(
     display = _progress_display(console) if not quiet else None
     task = None
 
-    def on_event(kind: str, outcome: Outcome | None, progress: BatchProgress) -> None:
+    def on_event(kind: str, outcome: FileOutcome | None, progress: BatchProgress) -> None:
         nonlocal task
         if display is None:
             return

@@ -41,8 +41,8 @@ def main(
     ] = True,
 ) -> None:
     """Benchmark the rules pipeline (no model): per-report median time and peak memory."""
-    from summarizer.load import load_path
     from summarizer.pipeline import summarize_text
+    from summarizer.report.load import load_path
 
     if one_core and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})

@@ -34,8 +34,8 @@ def main(
     ] = None,
 ) -> None:
     """Put the main expected targets of several reports side by side, one row per indicator."""
+    from summarizer.analysis.compare import compare
     from summarizer.cli._reports import summarize_files, write_output
-    from summarizer.compare import compare
 
     check_engine(engine)
     summaries = [summary for summary, _ in summarize_files(reports, engine)]

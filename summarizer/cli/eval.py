@@ -20,7 +20,14 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from summarizer.cli._common import ApiBaseOption, EngineOption, ModelOption, fail, run_guarded
+from summarizer.cli._common import (
+    ApiBaseOption,
+    EngineOption,
+    ModelOption,
+    check_engine,
+    fail,
+    run_guarded,
+)
 
 app = typer.Typer(
     help="Score an engine on a dataset of reports with gold annotations (GOLD_FORMAT.md).",
@@ -82,19 +89,26 @@ def run(
         fail("give a dataset folder: summarizer eval --dataset PATH")
     from summarizer.evaluate import EvalSettings, load_dataset, print_run, run_dataset, save_run
 
-    options: dict[str, object] = {"api_base": api_base} if api_base else {}
-    if api_base and engine != "llm":
-        fail("--api-base applies to the llm engine only (add --engine llm)")
+    check_engine(engine)
+    if (api_base or model) and engine != "llm":
+        fail("--model and --api-base apply to the llm engine only (add --engine llm)")
+    parts = None
     if llm_parts:
         unknown = sorted(set(llm_parts) - {"targets", "review", "tasks"})
         if unknown or engine != "llm":
             fail("--llm-parts takes targets, review or tasks, with --engine llm")
-        options["parts"] = sorted(set(llm_parts))
+        parts = tuple(sorted(set(llm_parts)))
+    llm = None
+    if engine == "llm":
+        from summarizer.engines.llm.config import load_config
+
+        given = {"model": model, "api_base": api_base}
+        llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: EvalSettings(
             engine=engine,
-            model=model,
-            llm_options=options,
+            llm=llm,
+            parts=parts,
             cache_dir=None if no_cache else _default_cache(out),
         )
     )

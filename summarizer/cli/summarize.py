@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli._common import check_engine, run_guarded
+from summarizer.cli._common import build_engine, check_engine, run_guarded
+
+if TYPE_CHECKING:
+    from summarizer.engines import EngineProgress
 
 
 class Format(StrEnum):
@@ -68,25 +71,23 @@ def main(
 
     engine = engine or ("llm" if model else "rules")
     check_engine(engine)
-    options: dict[str, Any] = {}
+    flags: dict[str, Any] = {}
     if engine == "llm":
-        given = {
+        flags = {
             "model": model, "api_base": api_base, "api_key_env": api_key_env,
-            "timeout": timeout, "mode": mode, "max_reasks": max_reasks,
+            "timeout": timeout, "mode": mode, "max_reasks": max_reasks, "cache": cache,
         }  # fmt: skip
-        options = {key: value for key, value in given.items() if value is not None}
-        options["cache"] = cache
-        if not quiet:
-            options["on_progress"] = _report_progress
-    summary = run_guarded(lambda: summarize_path(path, engine=engine, llm_options=options or None))
+    chosen = build_engine(engine, **flags)
+    on_progress = None if quiet or engine != "llm" else _report_progress
+    summary = run_guarded(lambda: summarize_path(path, engine=chosen, on_progress=on_progress))
     typer.echo(summary.to_json() if format is Format.json else to_markdown(summary))
 
 
-def _report_progress(progress: Any) -> None:
-    if progress.call is not None:
+def _report_progress(progress: EngineProgress) -> None:
+    if progress.step is not None:
         usage = progress.summary.engine.usage
         typer.echo(
-            f"llm: {progress.done}/{progress.total} calls done ({progress.call.task}); "
+            f"llm: {progress.done}/{progress.total} calls done ({progress.step}); "
             f"{usage.tokens_in} tokens in, {usage.tokens_out} out, {usage.seconds:.0f} s",
             err=True,
         )

@@ -40,8 +40,8 @@ def main(
     ] = None,
 ) -> None:
     """Judge each target of a year-N report against the results in the year-N+1 report."""
+    from summarizer.analysis.track import track
     from summarizer.cli._reports import summarize_files, write_output
-    from summarizer.track import track
 
     check_engine(engine)
     (prev, prev_doc), (curr, curr_doc) = summarize_files([target_report, result_report], engine)

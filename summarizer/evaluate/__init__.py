@@ -11,11 +11,12 @@ perturb.py      wrong numbers of the kinds models write
 verifier_eval.py  how many planted wrong numbers the verifier catches
 """
 
-from summarizer.evaluate.compare import Comparison, compare_runs, print_comparison
 from summarizer.evaluate.dataset import Case, Dataset, Gold, GoldError, gold_problems, load_dataset
-from summarizer.evaluate.results import CaseResult, RunResult, Timings
-from summarizer.evaluate.runner import EvalRun, EvalSettings, run_dataset
+from summarizer.evaluate.diff import Comparison, compare_runs, print_comparison
+from summarizer.evaluate.records import CaseResult, RunResult, Timings
+from summarizer.evaluate.run import run_dataset
 from summarizer.evaluate.scoring import score_case
+from summarizer.evaluate.spec import EvalRun, EvalSettings
 from summarizer.evaluate.store import load_run, save_run
 from summarizer.evaluate.table import print_run
 

@@ -7,7 +7,7 @@ The layout and the gold format are those of ``GOLD_FORMAT.md`` (version 1)::
     <dataset>/<case_id>.ref.txt     optional: a human-written digest of the report
 
 A gold file is checked before anything is scored: every indicator, value, target and area
-title must occur in its report after :func:`~summarizer.normalize.canon`.  A file that breaks
+title must occur in its report after :func:`~summarizer.report.normalize.canon`.  A file that breaks
 the rule is refused with a :class:`GoldError` that lists every offending string.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.errors import InputError
-from summarizer.load import load_path
-from summarizer.normalize import canon
+from summarizer.report.load import load_path
+from summarizer.report.normalize import canon
 from summarizer.schema import Level, ReportKind
 
 __all__ = [

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 
 from summarizer.evaluate.dataset import Case
-from summarizer.normalize import NormalizedText, canon, normalize
-from summarizer.numbers import extract_quantities, same_quantity
+from summarizer.report.normalize import NormalizedText, canon, normalize
+from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import (
     Evidence,
     Figure,

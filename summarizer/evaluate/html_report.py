@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, select_autoescape
 
-from summarizer.evaluate.results import AREA_FIELDS, ITEM_FIELDS, RunResult, Timings
+from summarizer.evaluate.records import AREA_FIELDS, ITEM_FIELDS, RunResult, Timings
 from summarizer.evaluate.table import FIELD_LABELS
 
 __all__ = ["render_html", "chart_svg"]

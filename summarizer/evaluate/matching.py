@@ -18,9 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from summarizer.evaluate.results import PRF, AreaOutcome, AreaScore, Item, ItemOutcome, ItemScore
-from summarizer.normalize import canon
-from summarizer.numbers import extract_quantities, same_quantity
+from summarizer.evaluate.records import PRF, AreaOutcome, AreaScore, Item, ItemOutcome, ItemScore
+from summarizer.report.normalize import canon
+from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import Quantity
 
 __all__ = [

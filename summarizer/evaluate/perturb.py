@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
-from summarizer.numbers import extract_quantities, same_quantity
+from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import Quantity
 
 __all__ = ["KINDS", "Perturbation", "SourceNumber", "perturb"]

@@ -9,20 +9,20 @@ from rapidfuzz.distance import LCSseq
 
 from summarizer.evaluate.dataset import Case, Gold
 from summarizer.evaluate.matching import match_areas, match_items
-from summarizer.evaluate.results import (
+from summarizer.evaluate.records import (
     AREA_FIELDS,
     ITEM_FIELDS,
     PRF,
     AreaScore,
     CaseResult,
     CaseUsage,
-    Grounding,
+    GroundingScore,
     Item,
     ItemScore,
     MetaCheck,
     Totals,
 )
-from summarizer.normalize import canon
+from summarizer.report.normalize import canon
 from summarizer.schema import ReportSummary
 
 __all__ = [
@@ -131,7 +131,7 @@ def score_case(
     check = summary.verification
     if check is not None:
         ungrounded = [f"{c.path}: {c.raw}" for c in check.numbers if not c.grounded]
-        result.grounding = Grounding.from_counts(
+        result.grounding = GroundingScore.from_counts(
             check.numbers_total, check.numbers_grounded, ungrounded
         )
     if case.reference is not None:
@@ -186,7 +186,7 @@ def total(cases: list[CaseResult]) -> Totals:
     }
     grounded = [c.grounding for c in cases if c.grounding is not None]
     grounding = (
-        Grounding.from_counts(
+        GroundingScore.from_counts(
             sum(g.numbers_total for g in grounded), sum(g.numbers_grounded for g in grounded)
         )
         if grounded

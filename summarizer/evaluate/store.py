@@ -24,12 +24,12 @@ from pydantic import ValidationError
 
 from summarizer import __version__
 from summarizer.errors import InputError, SummarizerError
-from summarizer.evaluate.results import RunResult, Timings
+from summarizer.evaluate.records import RunResult, Timings
 from summarizer.schema import SCHEMA_VERSION, ReportSummary
 
 if TYPE_CHECKING:
     from summarizer.evaluate.dataset import Case
-    from summarizer.evaluate.runner import EvalRun, EvalSettings
+    from summarizer.evaluate.spec import EvalRun, EvalSettings
 
 __all__ = ["CaseCache", "save_run", "load_run", "RESULTS_FILE", "TIMINGS_FILE", "REPORT_FILE"]
 
@@ -62,7 +62,7 @@ def _stable(summary: ReportSummary) -> ReportSummary:
 def _prompts_identity() -> str | None:
     """The version and content hash of the LLM prompts: a prompt change misses the cache."""
     try:
-        from summarizer.prompting import load_prompts
+        from summarizer.engines.llm.prompts import load_prompts
 
         prompts = load_prompts()
     except (ImportError, SummarizerError):
@@ -75,12 +75,13 @@ class CaseCache:
 
     def __init__(self, folder: Path, settings: EvalSettings) -> None:
         self.folder = Path(folder)
-        options = settings.pipeline_options().get("llm_options", {})
+        config = settings.llm_config()
         self._settings_key = json.dumps(
             {
                 "engine": settings.engine,
-                "model": options.get("model"),
-                "api_base": options.get("api_base"),
+                "model": config.model if config else None,
+                "api_base": config.api_base if config else None,
+                "parts": list(settings.parts or ()),
                 "prompts": _prompts_identity(),
                 "schema": SCHEMA_VERSION,
                 "summarizer": __version__,

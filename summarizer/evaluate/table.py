@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from summarizer.evaluate.results import (
+from summarizer.evaluate.records import (
     AREA_FIELDS,
     ITEM_FIELDS,
     AreaScore,

@@ -3,7 +3,7 @@
 From correct summaries of each case (built from the gold, with evidence pointing at the
 sentence that states each item, or the rules engine's own output) the harness makes copies
 with one wrong number each (see :mod:`summarizer.evaluate.perturb`) and runs
-:func:`summarizer.verify.verify` on every copy.  A planted number is caught when the verifier
+:func:`summarizer.verify.verifier.verify` on every copy.  A planted number is caught when the verifier
 marks a number of the changed item as not grounded.  A false alarm is a number of an
 unchanged correct summary that the verifier marks as not grounded.
 """
@@ -26,8 +26,8 @@ from summarizer.evaluate.verifier_report import (
     VerifierReport,
     print_verifier_report,
 )
-from summarizer.normalize import NormalizedText, normalize
-from summarizer.numbers import extract_quantities, same_quantity
+from summarizer.report.normalize import NormalizedText, normalize
+from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import Evidence, ReportSummary
 
 __all__ = [
@@ -161,12 +161,12 @@ def _correct_summaries(
     if which in ("rules", "both"):
         from summarizer.pipeline import summarize_text
 
-        yield "rules", summarize_text(case.text, name=case.case_id, engine="rules")
+        yield "rules", summarize_text(case.text, name=case.case_id)
 
 
 def evaluate_verifier(datasets: list[Dataset], source: str = "both") -> VerifierReport:
     """Plant every kind of wrong number in every numeric item; count catches and false alarms."""
-    from summarizer.verify import SourceIndex, verify
+    from summarizer.verify.verifier import SourceIndex, verify
 
     kinds = {k: KindCount(kind=k) for k in KINDS}
     sources = {s: SourceCount(source=s) for s in SOURCES[:2] if source in (s, "both")}

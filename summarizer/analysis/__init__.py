@@ -1,0 +1,1 @@
+"""Across reports: indicator names, reading goals, finding results, tracking and comparing."""

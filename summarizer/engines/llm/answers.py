@@ -1,0 +1,416 @@
+"""What a model writes for each call, how it is checked, and how it becomes the shared schema.
+
+The response models are small on purpose: the schema goes into every prompt (and into the
+server's grammar), so every field costs tokens on every call.  Each top-level answer checks
+itself in a validator that receives the source's number index as context: a number the source
+does not state, or a quote it does not contain, raises an error that says exactly what is
+wrong, and instructor re-asks the model with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
+
+from summarizer.engines.llm.client import note_attempt
+from summarizer.report.normalize import NormalizedText, canon
+from summarizer.report.numbers import extract_quantities, magnitude_scale
+from summarizer.schema import Evidence, Figure, Quantity, Target, TargetKind
+
+__all__ = [
+    "FigureOut",
+    "AreaOut",
+    "ReviewAnswer",
+    "ReviewPartAnswer",
+    "TargetOut",
+    "TargetsAnswer",
+    "TaskAreaOut",
+    "TasksAnswer",
+    "ANSWERS",
+    "number_problems",
+    "similarity",
+    "Grounding",
+    "to_figure",
+    "to_target",
+    "locate",
+    "evidence_for",
+    "span_evidence",
+]
+
+MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
+MAX_PROBLEMS = 12  # in one re-ask message; the rest follow once these are fixed
+NUMBER_PROBLEM = "：数字“"  # how an objection to a number reads, after its path
+
+
+def number_problems(problems: list[str]) -> int:
+    """How many of a call's objections are about numbers (the rest are about quotes)."""
+    return sum(NUMBER_PROBLEM in problem for problem in problems)
+
+
+def _compact(schema: Any) -> Any:
+    """The schema without ``title`` and ``description`` notes: fewer tokens in every prompt."""
+    if isinstance(schema, dict):
+        return {
+            k: _compact(v)
+            for k, v in schema.items()
+            if not (k in ("title", "description") and isinstance(v, str))
+        }
+    if isinstance(schema, list):
+        return [_compact(v) for v in schema]
+    return schema
+
+
+_SCHEMAS: dict[Any, dict[str, Any]] = {}
+
+
+class _Part(BaseModel):
+    # Tolerant when parsing (a hosted model may add a key), strict in the schema it is shown.
+    model_config = ConfigDict(extra="ignore", json_schema_extra={"additionalProperties": False})
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # Generating a schema costs tens of milliseconds and every call asks for it (the
+        # grammar, instructor's prompt): build it once per model and arguments.
+        key = (cls, args, tuple(sorted(kwargs.items())))
+        if key not in _SCHEMAS:
+            _SCHEMAS[key] = _compact(super().model_json_schema(*args, **kwargs))
+        return copy.deepcopy(_SCHEMAS[key])
+
+
+class FigureOut(_Part):
+    indicator: str
+    value: str
+
+
+def _at_most(n: int, chars: int | None = None) -> Any:
+    """A list limit shown in the schema (a grammar then enforces it); parsing stays lenient.
+    ``chars`` caps each string item: a guard against a model copying whole paragraphs."""
+    extra: dict[str, Any] = {"maxItems": n}
+    if chars:
+        extra["items"] = {"type": "string", "maxLength": chars}
+    return Field(json_schema_extra=extra)
+
+
+class AreaOut(_Part):
+    title: str
+    highlights: list[str] = _at_most(4, chars=MAX_LINE)
+    figures: list[FigureOut] = _at_most(4)
+
+
+class TargetOut(_Part):
+    indicator: str
+    target: str
+    quote: str
+
+
+class TaskAreaOut(_Part):
+    title: str
+    items: list[str] = _at_most(5, chars=MAX_LINE)
+    goals: list[FigureOut] = _at_most(4)
+
+
+class _Answer(_Part):
+    """A whole answer: checks its numbers and quotes against the source when given one."""
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        """(path, text) of every field whose numbers must be in the source."""
+        raise NotImplementedError
+
+    def quotes(self) -> Iterator[tuple[str, str]]:
+        """(path, quote) of every field that must be a verbatim quote."""
+        return iter(())
+
+    def label(self, path: str, text: str) -> str:
+        """The text to look for in the source when a field is wrong (to show the model)."""
+        return text
+
+    @model_validator(mode="after")
+    def _grounded(self, info: ValidationInfo) -> _Answer:
+        context = info.context
+        grounding = context.get("grounding") if isinstance(context, dict) else None
+        if not isinstance(grounding, Grounding):
+            return self
+        problems = grounding.problems(self)
+        note_attempt(context, self, problems)
+        if problems:
+            shown = problems[:MAX_PROBLEMS]
+            more = (
+                f"\n（另有 {len(problems) - len(shown)} 处同类问题）"
+                if len(problems) > len(shown)
+                else ""
+            )
+            raise ValueError(
+                "答案与原文不符，请改正后重新输出完整的 JSON：\n- " + "\n- ".join(shown) + more
+            )
+        return self
+
+
+def _review_texts(areas: list[AreaOut], problems: list[str]) -> Iterator[tuple[str, str]]:
+    for i, area in enumerate(areas):
+        yield f"areas[{i}].title", area.title
+        for j, line in enumerate(area.highlights):
+            yield f"areas[{i}].highlights[{j}]", line
+        for j, figure in enumerate(area.figures):
+            yield f"areas[{i}].figures[{j}].value", figure.value
+    for i, problem in enumerate(problems):
+        yield f"problems[{i}]", problem
+
+
+class ReviewAnswer(_Answer):
+    """The review from its opening on: the headline figures come first."""
+
+    headline_figures: list[FigureOut] = _at_most(10)
+    areas: list[AreaOut] = _at_most(12)
+    problems: list[str] = _at_most(6, chars=MAX_LINE)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        for i, figure in enumerate(self.headline_figures):
+            yield f"headline_figures[{i}].value", figure.value
+        yield from _review_texts(self.areas, self.problems)
+
+
+class ReviewPartAnswer(_Answer):
+    """The review after its opening: areas and problems, no headline figures."""
+
+    areas: list[AreaOut] = _at_most(12)
+    problems: list[str] = _at_most(6, chars=MAX_LINE)
+
+    @property
+    def headline_figures(self) -> list[FigureOut]:
+        return []
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        yield from _review_texts(self.areas, self.problems)
+
+
+class TargetsAnswer(_Answer):
+    targets: list[TargetOut] = _at_most(20)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        for i, target in enumerate(self.targets):
+            yield f"targets[{i}].target", target.target
+
+    def quotes(self) -> Iterator[tuple[str, str]]:
+        for i, target in enumerate(self.targets):
+            yield f"targets[{i}].quote", target.quote
+
+    def label(self, path: str, text: str) -> str:
+        i = int(path.split("[", 1)[1].split("]", 1)[0])
+        return self.targets[i].indicator + text
+
+
+class TasksAnswer(_Answer):
+    areas: list[TaskAreaOut] = _at_most(12)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        for i, area in enumerate(self.areas):
+            yield f"areas[{i}].title", area.title
+            for j, line in enumerate(area.items):
+                yield f"areas[{i}].items[{j}]", line
+            for j, figure in enumerate(area.goals):
+                yield f"areas[{i}].goals[{j}].value", figure.value
+
+
+ANSWERS: dict[str, type[_Answer]] = {
+    "review": ReviewAnswer,
+    "review_part": ReviewPartAnswer,
+    "targets": TargetsAnswer,
+    "tasks": TasksAnswer,
+}
+
+
+# -- grounding -------------------------------------------------------------------------
+Window = tuple[int, int]  # a span of the normalised text
+
+
+@dataclass
+class Grounding:
+    """The validation context of one call: the source's index and the slice the call read.
+
+    Numbers are checked against that slice, as the verifier later checks them against the
+    evidence: a number the model took from elsewhere, or made up, is sent back.
+    """
+
+    index: Any  # summarizer.verify.verifier.SourceIndex
+    source: NormalizedText
+    window: Window
+
+    def problems(self, answer: _Answer) -> list[str]:
+        from summarizer.verify.verifier import check_text
+
+        evidence = [span_evidence(self.source, *self.window)]
+        found: list[str] = []
+        for path, text in answer.texts():
+            for check in check_text(text, self.index, path=path, evidence=evidence):
+                if not check.grounded:
+                    near = "differs" in check.reason
+                    closest = self.closest_clause(answer.label(path, text)) if near else None
+                    hint = f"原文最接近的是“{closest}”。" if closest else ""
+                    found.append(
+                        f"{path}{NUMBER_PROBLEM}{check.raw}”与原文不符：{_why(check)}{hint}"
+                        "只写原文写出的数字，连同单位和限定词逐字照抄，或删去这一项。"
+                    )
+        for path, quote in answer.quotes():
+            if quote.strip() and locate(self.index, self.source, quote) is None:
+                closest = self.closest_clause(quote)
+                hint = f"原文中最接近的是“{closest}”。" if closest else ""
+                found.append(f"{path}：引文“{quote}”不是原文中的原句，请从原文逐字摘录。{hint}")
+        return found
+
+    def closest_clause(self, quote: str) -> str | None:
+        """The clause of the text the call read that is most like a misquote."""
+        start, end = self.window
+        clauses = [c for c in re.split(r"[,，；;。:：\n]", self.source.text[start:end]) if c]
+        best = max(clauses, key=lambda clause: similarity(clause, quote), default=None)
+        return best if best is not None and similarity(best, quote) >= 0.5 else None
+
+
+def similarity(a: str, b: str) -> float:
+    """Character-overlap F1 of two strings after canonicalisation."""
+    ca, cb = Counter(canon(a)), Counter(canon(b))
+    common = sum((ca & cb).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(ca.values()), common / sum(cb.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+_REASONS = (
+    ("qualifier differs", "限定词与原文不同"),
+    ("unit differs", "单位与原文不同"),
+    ("magnitude differs", "数量级（万、亿）与原文不同"),
+    ("not in the cited sentence", "原文别处有这个数，但所给这段文字里没有"),
+    ("not in the sentence of its indicator", "原文别处有这个数，但不是这个指标的"),
+    ("not in source", "原文中没有这个数"),
+)
+
+
+def _why(check: Any) -> str:
+    """The verifier's reason in words a model reads."""
+    return next((zh for en, zh in _REASONS if en in check.reason), "原文中找不到") + "。"
+
+
+def span_evidence(source: NormalizedText, start: int, end: int) -> Evidence:
+    """Evidence for a span of the normalised text, in original offsets and wording."""
+    o_start, o_end = source.span_to_original(start, end)
+    return Evidence(start=o_start, end=o_end, quote=source.original_quote(start, end))
+
+
+def locate(
+    index: Any, source: NormalizedText, quote: str, within: Window | None = None
+) -> Evidence | None:
+    """Evidence for a verbatim quote: inside ``within`` first, else anywhere in the source."""
+    needle = canon(quote)
+    if not needle:
+        return None
+    if within is not None:
+        pos = source.text.find(needle, within[0], within[1])
+        if pos >= 0:
+            return span_evidence(source, pos, pos + len(needle))
+    finder = getattr(index, "locate_quote", None)
+    span = finder(quote) if finder is not None else None
+    if span is not None:
+        o_start, o_end = span
+        text = re.sub(r"[\r\n]+\s*", "", source.original[o_start:o_end]).strip()
+        return Evidence(start=o_start, end=o_end, quote=text)
+    pos = source.text.find(needle)
+    return span_evidence(source, pos, pos + len(needle)) if pos >= 0 else None
+
+
+_BOUNDARY = "。！？；!?;\n"
+
+
+def _sentence(text: str, start: int, end: int, within: Window) -> Window:
+    a = start
+    while a > within[0] and text[a - 1] not in _BOUNDARY:
+        a -= 1
+    b = end
+    while b < within[1] and text[b] not in _BOUNDARY:
+        b += 1
+    if b < within[1] and text[b] != "\n":
+        b += 1
+    return a, b
+
+
+def evidence_for(index: Any, source: NormalizedText, text: str, within: Window) -> list[Evidence]:
+    """Evidence for a line a model wrote: the line itself when it is a verbatim quote, else
+    the sentences inside ``within`` that state its numbers."""
+    found = locate(index, source, text, within)
+    if found is not None:
+        return [found]
+    out: list[Evidence] = []
+    window = source.span_to_original(*within)
+    for quantity in extract_quantities(text):
+        match = index.find(quantity, window=window)
+        if match is None or match.start is None or match.end is None:
+            continue
+        evidence = span_evidence(source, *_sentence(source.text, match.start, match.end, within))
+        if evidence not in out:
+            out.append(evidence)
+    return out
+
+
+# -- conversion into the shared schema -------------------------------------------------
+def _quantity(text: str) -> Quantity | None:
+    quantities = extract_quantities(text)
+    return quantities[0] if quantities else None
+
+
+def to_figure(figure: FigureOut, index: Any, source: NormalizedText, within: Window) -> Figure:
+    return Figure(
+        indicator=figure.indicator.strip(),
+        value=figure.value.strip(),
+        quantity=_quantity(figure.value),
+        evidence=evidence_for(index, source, figure.value, within),
+    )
+
+
+_GROWTH_WORDS = ("增长", "增加", "提高", "提升", "下降", "降低", "减少", "增速")
+_QUALIFIER_WORDS = ("左右", "以上", "以内", "以下", "不低于", "不高于", "不超过", "力争", "同步")
+
+
+def _kind(phrase: str, indicator: str, quantities: list[Quantity]) -> TargetKind:
+    if not quantities:
+        return "qualitative"
+    if len(quantities) >= 2:
+        return "range"
+    if any(word in phrase or indicator.endswith(word) for word in _GROWTH_WORDS):
+        return "growth"
+    if quantities[0].kind in ("percent", "points"):
+        return "ratio"
+    return "level"
+
+
+def to_target(target: TargetOut, index: Any, source: NormalizedText, within: Window) -> Target:
+    phrase = target.target.strip()
+    quantities = extract_quantities(phrase)
+    first = quantities[0] if quantities else None
+    unit = ""
+    if first is not None:
+        unit = first.unit if first.kind != "quantity" else f"{first.magnitude}{first.unit}"
+    qualifier = next((q.qualifier for q in quantities if q.qualifier), None)
+    if qualifier is None:
+        qualifier = next((w for w in _QUALIFIER_WORDS if w in phrase and w != "同步"), None)
+    evidence: list[Evidence] = []
+    for candidate in (target.quote, f"{target.indicator}{phrase}"):
+        found = locate(index, source, candidate, within)
+        if found is not None:
+            evidence = [found]
+            break
+    else:
+        evidence = evidence_for(index, source, phrase, within)
+    return Target(
+        indicator=target.indicator.strip(),
+        target=phrase,
+        values=[round(q.value / magnitude_scale(q.magnitude), 10) for q in quantities],
+        unit=unit,
+        qualifier=qualifier,
+        kind=_kind(phrase, target.indicator, quantities),
+        evidence=evidence,
+    )

@@ -1,0 +1,336 @@
+"""The LLM engine: structure-aware, schema-constrained calls, verified and re-asked.
+
+    LLMEngine(config, parts=..., client=...).summarize(report) -> ReportSummary
+    LLMEngine(...).progress(report) -> Iterator[EngineProgress]   # partial results as calls finish
+
+The segmenter decides what each call reads: the targets call gets the targets paragraph, the
+review call the review (opening, numbered areas, problems), the tasks call the key tasks.  A
+section longer than ``chunk_tokens`` is cut at area, then paragraph boundaries, and the
+answers are merged.  Calls run concurrently (``concurrency``).  Every answer is a pydantic
+model (:mod:`summarizer.engines.llm.answers`) whose validator checks its numbers and quotes against
+the source and has the model re-asked with what is wrong; what re-asking does not fix stays
+in the output with a warning, never dropped.  Targets are cross-checked against the rules
+engine and disagreements reported as warnings.  The report is untrusted data: it travels
+between delimiters, sentences in it that address a model are replaced before it is sent, and
+output that repeats them is flagged.  Answers are cached by model, prompt version, schema
+version and text, so a repeated run costs no tokens.
+
+Settings are an :class:`~summarizer.engines.llm.config.LLMConfig` (model, api_base, keys,
+timeouts, mode, re-asks, token limits, concurrency, cache); ``parts`` chooses the calls (any
+of "targets", "review", "tasks"; default all); ``client`` replaces the model client (tests
+hand in a scripted one).  With no model configured anywhere the built-in local model runs.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from summarizer.engines.base import EngineProgress
+from summarizer.engines.llm.answers import ANSWERS, Grounding
+from summarizer.engines.llm.chunking import Chunk, halve, pack
+from summarizer.engines.llm.client import (
+    AnswerError,
+    CallResult,
+    LLMClient,
+    ModelClient,
+    OutputTruncated,
+)
+from summarizer.engines.llm.config import LLMConfig, load_config
+from summarizer.engines.llm.merge import CallOutcome, merge
+from summarizer.engines.llm.prompts import load_prompts
+from summarizer.errors import EngineError, InputError
+from summarizer.schema import SCHEMA_VERSION, ReportSummary
+
+if TYPE_CHECKING:
+    from summarizer.report.prepared import PreparedReport
+    from summarizer.report.sections import Block, Sections
+
+__all__ = ["Call", "LLMEngine", "plan_calls", "ENGINE_NAME", "PARTS"]
+
+ENGINE_NAME = "llm"
+PARTS = ("targets", "review", "tasks")  # in the order the calls are sent
+_PROMPT_OVERHEAD = 1200  # system prompt, instructions and schema, in tokens
+_MAX_LISTED = 4  # area titles named in a call's note, at most
+_MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most this often
+
+
+@dataclass(frozen=True)
+class Call:
+    """One model call: a task and the slice of the report it reads."""
+
+    task: str  # review | targets | tasks: which prompt
+    chunk: Chunk
+    note: str | None = None
+    answer: str = ""  # which response model; the task's own by default
+
+    @property
+    def response(self) -> str:
+        return self.answer or self.task
+
+
+# -- planning --------------------------------------------------------------------------
+def _units(start: int, end: int, blocks: list[Block], head: tuple[int, int] | None) -> list:
+    units: list[tuple[int, int]] = []
+    if blocks:
+        first = head or (start, blocks[0].start)
+        units.append(first)
+        units.extend((b.start, b.end) for b in blocks)
+    else:
+        units.append((start, end))
+    return units
+
+
+def _clip(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted units without overlaps (a problems span inside the review, say)."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(units):
+        if out and a < out[-1][1]:
+            a = out[-1][1]
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _note(chunk: Chunk, blocks: list[Block]) -> str | None:
+    """What the segmenter knows about a chunk: the numbered areas in it, in order."""
+    here = [b for b in blocks if b.start < chunk.end and b.end > chunk.start]
+    here = [b for b in here if not _INSTRUCTION.search(b.title)]
+    if not here:
+        return None
+    note = ""
+    if here[0].start < chunk.start:
+        note = f"本部分开头接续编号领域“{here[0].title}”的正文。"
+    if len(here) > _MAX_LISTED:  # many short areas (a digest): the text shows them well enough
+        return note or None
+    titles = "；".join(f"“{b.title}”" for b in here)
+    return note + f"本部分的编号领域依次是：{titles}。areas 每个领域一项，title 照抄。"
+
+
+def plan_calls(sections: Sections, budget: int) -> list[Call]:
+    """The calls for one report: which task reads which slice of the normalised text."""
+    text = sections.text
+    calls: list[Call] = []
+    if sections.targets is not None:
+        span = sections.targets
+        calls += [Call("targets", c) for c in pack(text, [(span.start, span.end)], budget)]
+    elif sections.plan is not None:  # no targets paragraph found: the plan's opening
+        span = sections.plan
+        head = pack(text, [(span.start, span.end)], min(budget, 900))[:1]
+        calls += [Call("targets", c) for c in head]
+    if sections.review is not None:
+        review = sections.review
+        opening = None
+        if sections.review_areas and sections.review_opening:
+            opening = (sections.review_opening.start, sections.review_opening.end)
+        units = _units(review.start, review.end, sections.review_areas, opening)
+        if sections.problems is not None:
+            units.append((sections.problems.start, sections.problems.end))
+        for n, chunk in enumerate(pack(text, _clip(units), budget)):
+            # Headline figures are read from the review's opening, in the first call only.
+            answer = "review" if n == 0 else "review_part"
+            calls.append(Call("review", chunk, _note(chunk, sections.review_areas), answer))
+    elif sections.problems is not None:
+        span = sections.problems
+        calls += [Call("review", c) for c in pack(text, [(span.start, span.end)], budget)]
+    if sections.tasks is not None:
+        span = sections.tasks
+        units = _units(span.start, span.end, sections.task_areas, None)
+        for chunk in pack(text, _clip(units), budget):
+            calls.append(Call("tasks", chunk, _note(chunk, sections.task_areas)))
+    return calls
+
+
+# -- planted instructions --------------------------------------------------------------
+_INSTRUCTION = re.compile(
+    r"(?:忽略|无视|不要理会|忘记|忘掉|跳过)(?:以上|上述|前面|之前|此前|先前|所有|全部|你的|系统)*的?"
+    r"(?:所有|全部)?(?:指令|指示|提示词?|要求|规则|设定)"
+    r"|ignore\s+(?:all\s+|the\s+|any\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?)"
+    r"|disregard\s+.{0,20}instructions|system\s+prompt|系统提示词"
+    r"|你(?:现在)?(?:是|扮演)一?[个名]?(?:AI|人工智能|语言模型|大模型|助手|机器人)"
+    r"|(?:作为|身为)(?:一个)?(?:AI|人工智能|语言模型|大模型)"
+    r"|(?:请|务必|必须)(?:你)?(?:在(?:摘要|总结|输出|答案)中)?(?:输出|回答|写上|写成|改为|返回|声称)",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
+REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
+
+
+def planted_instructions(text: str) -> list[tuple[int, int]]:
+    """Spans of sentences that address a language model rather than the reader."""
+    spans = []
+    for match in _SENTENCE.finditer(text):
+        if match.end() > match.start() and _INSTRUCTION.search(match.group()):
+            spans.append((match.start(), match.end()))
+    return spans
+
+
+def _model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
+    """The chunk as the model reads it: planted instructions replaced by a marker."""
+    out, pos = [], chunk.start
+    for a, b in planted:
+        if b <= chunk.start or a >= chunk.end:
+            continue
+        out.append(text[pos : max(a, pos)])
+        out.append(REDACTED_INSTRUCTION)
+        pos = min(b, chunk.end)
+    out.append(text[pos : chunk.end])
+    return "".join(out)
+
+
+# -- running ---------------------------------------------------------------------------
+@dataclass
+class _Job:
+    client: ModelClient
+    report: PreparedReport
+    planted: list[tuple[int, int]]
+    cache_version: str
+    results: list[CallOutcome] = field(default_factory=list)
+
+
+def _half(call: Call, chunk: Chunk, n: int, sections: Sections) -> Call:
+    """One half of a call whose answer was cut off: the same task on less text."""
+    blocks = sections.review_areas if call.task == "review" else sections.task_areas
+    answer = "review_part" if call.task == "review" and n > 0 else call.answer
+    note = _note(chunk, blocks) if call.task != "targets" else call.note
+    return Call(call.task, chunk, note, answer)
+
+
+def _run(job: _Job, call: Call, depth: int = 0) -> list[CallOutcome]:
+    prompts = load_prompts()
+    text = job.report.sections.text
+    messages = prompts.messages(call.task, _model_text(text, call.chunk, job.planted), call.note)
+    try:
+        result: CallResult = job.client.structured(
+            messages=messages,
+            response_model=ANSWERS[call.response],
+            context={
+                "grounding": Grounding(
+                    job.report.index, job.report.source, (call.chunk.start, call.chunk.end)
+                )
+            },
+            cache_parts=(job.cache_version, call.task, messages[-1]["content"]),
+        )
+    except OutputTruncated as error:
+        halves = halve(text, call.chunk)
+        if depth >= _MAX_SPLITS or len(halves) < 2:
+            return [CallOutcome(call.task, call.chunk, None, error=str(error))]
+        return [
+            o
+            for n, half in enumerate(halves)
+            for o in _run(job, _half(call, half, n, job.report.sections), depth + 1)
+        ]
+    except AnswerError as error:
+        return [CallOutcome(call.task, call.chunk, None, error=str(error))]
+    return [CallOutcome(call.task, call.chunk, result)]
+
+
+def _budget(config: LLMConfig) -> int:
+    """Most report tokens one call may read: the chunk size, within the context window."""
+    room = (config.context_tokens or 0) - (config.max_tokens or 0) - _PROMPT_OVERHEAD
+    return max(400, min(config.chunk_tokens or room, room))
+
+
+class LLMEngine:
+    """The LLM engine behind the :class:`~summarizer.engines.Engine` interface."""
+
+    name = ENGINE_NAME
+
+    def __init__(
+        self,
+        config: LLMConfig | None = None,
+        *,
+        parts: Sequence[str] | None = None,
+        cross_check: bool = True,
+        client: ModelClient | None = None,
+    ) -> None:
+        self.parts = tuple(parts or PARTS)
+        unknown = set(self.parts) - set(PARTS)
+        if unknown:
+            raise InputError(
+                f"unknown part(s) {', '.join(sorted(unknown))}: choose from {', '.join(PARTS)}"
+            )
+        if client is not None:
+            self.client: ModelClient = client
+        else:
+            self.client = LLMClient(config or load_config())
+        self.config = self.client.config
+        self.cross_check = cross_check
+
+    def summarize(self, report: PreparedReport) -> ReportSummary:
+        """Summarise a prepared report with a language model; see the module docstring."""
+        final: EngineProgress | None = None
+        for step in self._run(report, partial=False):
+            final = step
+        if final is None:
+            raise EngineError("the LLM engine produced no result")
+        return final.summary
+
+    def progress(self, report: PreparedReport) -> Iterator[EngineProgress]:
+        """The summary merged from the calls finished so far, after each call."""
+        return self._run(report, partial=True)
+
+    def _run(self, report: PreparedReport, *, partial: bool) -> Iterator[EngineProgress]:
+        """Run the calls for ``report``; yield the merged summary as they finish.
+
+        With ``partial=False`` only the final summary is merged and yielded: merging is CPU
+        work that a caller who does not show partial results need not pay for after every call.
+        """
+        started = time.monotonic()
+        config, client, parts = self.config, self.client, self.parts
+        prompts = load_prompts()
+        calls = [c for c in plan_calls(report.sections, _budget(config)) if c.task in parts]
+        job = _Job(
+            client,
+            report,
+            planted_instructions(report.sections.text),
+            f"prompts={prompts.version}:{prompts.digest};schema={SCHEMA_VERSION}",
+        )
+        rules = _rules_summary(report)  # meta data, and the targets cross-check
+
+        def merged() -> ReportSummary:
+            return merge(
+                report,
+                job.results,
+                parts=parts,
+                rules=rules,
+                cross_check=self.cross_check,
+                planted=job.planted,
+                model=client.model_id if config.is_local else config.model,
+                prompt_version=prompts.version,
+                seconds=time.monotonic() - started,
+            )
+
+        if not calls:
+            yield EngineProgress(0, 0, None, merged())
+            return
+        pool = ThreadPoolExecutor(max_workers=config.concurrency or 1, thread_name_prefix="llm")
+        pending: dict[Future[list[CallOutcome]], Call] = {
+            pool.submit(_run, job, c): c for c in calls
+        }
+        try:
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    call = pending.pop(future)
+                    job.results.extend(future.result())  # an EngineError ends the run here
+                    if partial or not pending:
+                        done = len(calls) - len(pending)
+                        yield EngineProgress(done, len(calls), call.task, merged())
+        finally:
+            # on an error or an abandoned stream, do not wait for calls nobody will read
+            pool.shutdown(wait=not pending, cancel_futures=True)
+
+
+def _rules_summary(report: PreparedReport) -> ReportSummary | None:
+    """The rules engine's summary, for meta data and the targets cross-check."""
+    try:
+        from summarizer.engines.rules import summarize as rules_summarize
+
+        return rules_summarize(report)
+    except Exception:  # the cross-check is an extra; the LLM summary stands without it
+        return None

@@ -1,0 +1,95 @@
+"""The rules engine: a deterministic summary, no model, every item quoted from the source.
+
+Each part of the summary is read from the part of the report the segmenter found: headline
+figures from the review's opening, review areas from its numbered headings, targets from the
+targets paragraph, key-task areas with their lead sentences and quantified goals.  Every item
+carries the span it was read from, so its numbers are grounded by construction.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from summarizer.engines.rules.areas import review_area, task_area
+from summarizer.engines.rules.figures import headline_figures
+from summarizer.engines.rules.meta import looks_truncated, read_meta
+from summarizer.engines.rules.phrases import Pool
+from summarizer.engines.rules.problems import problems_in
+from summarizer.engines.rules.targets import parse_targets
+from summarizer.schema import EngineInfo, ReportSummary, Warning
+
+if TYPE_CHECKING:
+    from summarizer.report.prepared import PreparedReport
+
+__all__ = ["RulesEngine", "summarize", "ENGINE_VERSION"]
+
+ENGINE_VERSION = "rules-1"
+
+
+class RulesEngine:
+    """The rules engine behind the :class:`~summarizer.engines.Engine` interface."""
+
+    name = "rules"
+    version = ENGINE_VERSION
+
+    def summarize(self, report: PreparedReport) -> ReportSummary:
+        return summarize(report)
+
+
+def summarize(report: PreparedReport) -> ReportSummary:
+    nt, sections = report.source, report.sections
+    meta = read_meta(sections, report.name)
+    warnings: list[Warning] = []
+
+    pool = Pool(report.index.quantities)  # the numbers, extracted once for the whole text
+    headline = headline_figures(nt, sections.review_opening, pool) if sections.review_opening else []
+    review_areas = [review_area(nt, block, pool) for block in sections.review_areas]
+    problems = problems_in(nt, sections.problems) if sections.problems else []
+
+    targets = []
+    if sections.targets:
+        result = parse_targets(nt, sections.targets.start, sections.targets.end, pool)
+        targets = result.targets
+        if result.cut_off:
+            warnings.append(
+                Warning(
+                    code="targets_cut_off",
+                    message="主要预期目标在句中中断，列表可能不完整；只列出了原文写全的目标。",
+                )
+            )
+    task_areas = [task_area(nt, block, pool) for block in sections.task_areas]
+
+    truncated = looks_truncated(nt.text)
+    if truncated:
+        warnings.append(
+            Warning(code="truncated", message="文本在句中结束，报告可能被截断，缺失的部分没有列出。")
+        )
+        if meta.kind == "full":
+            meta.kind = "partial"
+    if not sections.review:
+        warnings.append(Warning(code="no_review", message="未找到上年工作回顾部分。"))
+    if not targets:
+        warnings.append(
+            Warning(code="no_targets", message="未找到主要预期目标：原文中没有这一部分，这里不作推测。")
+        )
+    if not task_areas:
+        warnings.append(
+            Warning(code="no_tasks", message="未找到今年重点任务部分：原文中没有这一部分，这里不作推测。")
+        )
+    if not sections.review and not targets and not task_areas:
+        warnings.append(
+            Warning(
+                code="no_sections",
+                message="没有识别出政府工作报告的常见结构（工作回顾、主要预期目标、重点任务）。",
+            )
+        )
+    return ReportSummary(
+        meta=meta,
+        headline_figures=headline,
+        review_areas=review_areas,
+        problems=problems,
+        targets=targets,
+        task_areas=task_areas,
+        warnings=warnings,
+        engine=EngineInfo(name="rules", prompt_version=ENGINE_VERSION),
+    )

@@ -1,0 +1,176 @@
+"""Figures in running text: every stated result or goal as an indicator and its value phrase."""
+
+from __future__ import annotations
+
+import re
+
+from summarizer.engines.rules.phrases import (
+    GENERIC_INDICATORS,
+    Pool,
+    clauses,
+    split_indicator,
+    starts_with_verb,
+    strip_indicator,
+)
+from summarizer.report.evidence import evidence, verbatim
+from summarizer.report.normalize import NormalizedText
+from summarizer.report.sections import Span
+from summarizer.schema import Evidence, Figure, Quantity
+
+__all__ = ["figures_in", "headline_figures", "is_result_number", "MAX_HEADLINE_FIGURES"]
+
+MAX_HEADLINE_FIGURES = 15
+
+# An indicator that is only a verb: the noun follows the number ("争取100个以上项目纳入…").
+_BARE_VERB = re.compile(
+    r"^(?:争取|引进|引育|新增|新建|建成|建设|开工|完成|实施|打造|培育|推动|开展|举办|改造|实现|累计|共|超|"
+    r"新引进|招引|落地|投用|签约|出台|发放|提供|带动|吸引|培训|组织|推出|创建|认定|获评|入选|获|达)$"
+)
+_NOUN_STOP = re.compile(r"[，,。；;、:：(（\d]|入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|以上|左右|的")
+_RANK_WORDS = re.compile(r"第[一二三四五六七八九十\d]|前列|首位|领先")
+
+
+def _noun_after(nt: NormalizedText, start: int, end: int) -> str:
+    """The noun a count qualifies when it follows the number: 100个以上项目 -> 项目."""
+    rest = nt.text[start:end]
+    stop = _NOUN_STOP.search(rest)
+    noun = (rest[: stop.start()] if stop else rest)[:10]
+    return verbatim(nt, start, noun) if len(noun) >= 2 else ""
+
+_AFTER = re.compile(r"^(?:左右|以上|以内|以下|多|余)")
+_ORDINAL_CONTEXT = re.compile(r"(?:第|前|居|列|位居|排名|排)\s*$")
+
+
+def is_result_number(quantity: Quantity, before: str) -> bool:
+    """Whether a number states a result or goal, rather than a rank, a duration or a count of years."""
+    raw = quantity.raw
+    if not quantity.unit and quantity.kind == "quantity":
+        return False  # 500强, 2.0提升行动: a bare number is a name, not a result
+    if not any(ch.isdigit() for ch in raw) or quantity.unit in ("岁", "周", "周年", "届", "方面", "个方面"):
+        return False  # 两项, 十方面: counts written in words are not results; nor are ages
+    if raw.startswith("第") or quantity.unit in ("位", "名", "第") and _ORDINAL_CONTEXT.search(before):
+        return False
+    if quantity.unit in ("年", "个月", "月", "天", "周年", "届", "次会议", "倍") and not quantity.magnitude:
+        return quantity.unit == "倍"
+    return not _ORDINAL_CONTEXT.search(before[-2:])
+
+
+def figures_in(
+    nt: NormalizedText, start: int, end: int, *, limit: int | None = None, pool: Pool | None = None
+) -> list[Figure]:
+    """Figures stated in nt.text[start:end], in order, each with its clause as evidence."""
+    figures: list[Figure] = []
+    last_indicator = ""
+    last_evidence: Evidence | None = None
+    for clause in clauses(nt.text[start:end], start, split="，,；;。：:！？!?()（）", pool=pool):
+        if not clause.quantities:
+            last_indicator, last_evidence = "", None
+            continue
+        for piece in _pieces(clause.text, clause.start):
+            text, p_start = piece
+            p_end = p_start + len(text)
+            qs = [q for q in clause.quantities if p_start <= (q.start or 0) < p_end]
+            if not qs:
+                indicator = strip_indicator(text)
+                plain = 2 <= len(indicator) <= 16 and not _RANK_WORDS.search(indicator)
+                if plain and not starts_with_verb(indicator):
+                    last_indicator = verbatim(nt, p_start + text.rfind(indicator), indicator)
+                    last_evidence = evidence(nt, p_start, p_end)
+                continue
+            phrase_start = p_start
+            indicator = ""
+            for quantity in qs:
+                q_start, q_end = quantity.start or 0, quantity.end or 0
+                before = nt.text[p_start:q_start]
+                if not is_result_number(quantity, before):
+                    phrase_start = q_end
+                    continue
+                tail = _AFTER.match(nt.text[q_end:p_end])
+                if tail:
+                    q_end += tail.end()
+                if _ATTRIBUTE.match(nt.text, q_end):
+                    # "近14亿人口的大国", "国家下达的110万人年度任务": a description or a
+                    # target referred to, not a result
+                    phrase_start = q_end
+                    continue
+                # The text since the previous number names this one, unless it only joins them.
+                segment = nt.text[phrase_start:q_start]
+                joiner = re.match(r"^[和、及与,，]*", segment).group(0)  # type: ignore[union-attr]
+                if segment[len(joiner) :].strip():
+                    at = split_indicator(segment, len(segment))
+                    at = len(segment) if at is None else at
+                    indicator = strip_indicator(segment[:at])
+                    found = segment.rfind(indicator, 0, at) if indicator else -1
+                    if found >= 0:
+                        indicator = verbatim(nt, phrase_start + found, indicator)
+                    value_start = phrase_start + at
+                else:
+                    value_start = phrase_start + len(joiner)
+                if _BARE_VERB.match(indicator):
+                    indicator = _noun_after(nt, q_end, p_end) or indicator
+                elif _RANK_WORDS.search(indicator) or indicator.startswith(("总量", "总额", "增速", "总数")):
+                    indicator = ""
+                elif len(indicator) > 24:
+                    indicator = indicator[-12:]
+                own = evidence(nt, p_start, p_end)
+                spans = [own]
+                if not indicator and value_start == p_start:
+                    indicator = _noun_after(nt, q_end, p_end)  # "73家企业入选…"
+                if indicator in GENERIC_INDICATORS:
+                    indicator = last_indicator
+                    if last_evidence is not None and last_evidence != own:
+                        spans.append(last_evidence)  # the indicator is named there
+                phrase_start = q_end
+                if not indicator or len(indicator) < 2:
+                    continue
+                if indicator != last_indicator:
+                    last_evidence = own
+                last_indicator = indicator
+                figures.append(
+                    Figure.model_construct(
+                        indicator=indicator,
+                        value=verbatim(nt, value_start, nt.text[value_start:q_end]),
+                        quantity=quantity,
+                        evidence=spans,
+                    )
+                )
+                if limit is not None and len(figures) >= limit:
+                    return figures
+    return figures
+
+
+def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
+    out, pos = [], 0
+    for part in text.split("、"):
+        if part:
+            out.append((part, offset + pos))
+        pos += len(part) + 1
+    return out
+
+
+_ATTRIBUTE = re.compile(r"口?的|(?:年度)?(?:任务|目标)")
+_SHARE = re.compile(r"占|比重")
+
+
+def headline_figures(nt: NormalizedText, opening: Span, pool: Pool | None = None) -> list[Figure]:
+    """The main results where the review opens: the first paragraph that states results,
+    and the run of "——" summary paragraphs when the review opens with them."""
+    figures: list[Figure] = []
+    dashed = False
+    pos = opening.start
+    while pos < opening.end and len(figures) < MAX_HEADLINE_FIGURES:
+        nl = nt.text.find("\n", pos, opening.end)
+        stop = opening.end if nl < 0 else nl
+        paragraph = nt.text[pos:stop]
+        found = [
+            f
+            for f in figures_in(nt, pos, stop, pool=pool)
+            if not _SHARE.search(f.indicator)
+        ]
+        if figures and not (dashed and paragraph.startswith(("——", "—", "-"))):
+            break
+        if len(found) >= 2 or figures:
+            dashed = dashed or (not figures and paragraph.startswith(("——", "—")))
+            figures.extend(found[: MAX_HEADLINE_FIGURES - len(figures)])
+        pos = stop + 1
+    return figures

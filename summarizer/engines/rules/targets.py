@@ -1,0 +1,219 @@
+"""The main expected targets (主要预期目标): one item per indicator from the targets paragraph."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.engines.rules.phrases import (
+    Pool,
+    clauses,
+    split_indicator,
+    starts_with_verb,
+    strip_indicator,
+)
+from summarizer.report.evidence import evidence, verbatim
+from summarizer.report.normalize import NormalizedText
+from summarizer.schema import Quantity, Target, TargetKind
+
+__all__ = ["parse_targets", "TargetsResult"]
+
+# A sentence that comments on the targets rather than stating one ends the list.
+_STOP = re.compile(r"^(?:上述|实现|这些|为实现|为此|做好|综合|同时|要|我们|必须|今年|需要)")
+# A clause that only qualifies the one before it ("在实际工作中努力争取更好结果").
+_REMARK = re.compile(r"^在.{0,12}中|争取更好结果|力争更好|更好结果|努力争取")
+_QUALIFIER_WORDS = (
+    "左右", "以上", "以内", "以下", "不低于", "不少于", "不超过", "不高于", "力争", "基本同步", "同步",
+    "高于", "快于", "持平", "正增长",
+)  # fmt: skip
+_GROWTH = re.compile(r"增长|下降|减少|涨幅|增速|增幅|提高|降低|上涨|回落")
+_ITEM_MARK = re.compile(r"^(?:\d{1,2}[.、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳]|——|[-•]|[一二三四五六七八九十]+是)\s*")
+_RELATIVE = re.compile(r"^.{1,3}(?:增幅|增速|涨幅)$")
+_LIST_TAIL = re.compile(r"等(?:约束性|主要|各项)?(?:指标|任务|工作)?$")
+
+
+@dataclass
+class TargetsResult:
+    targets: list[Target]
+    cut_off: bool  # the list stops mid-clause (a digest or a truncated report)
+
+
+def _kind(phrase: str, indicator: str, quantities: list[Quantity]) -> TargetKind:
+    if not quantities:
+        return "qualitative"
+    if len(quantities) >= 2 and re.search(r"\d\s*%?\s*[-—－~至到]\s*\d", phrase):
+        return "range"
+    if _GROWTH.search(phrase) or _GROWTH.search(indicator[-2:]):
+        return "growth"
+    if quantities[0].kind in ("percent", "points"):
+        return "ratio"
+    return "level"
+
+
+def _qualifier(phrase: str, quantities: list[Quantity]) -> str | None:
+    for quantity in quantities:
+        if quantity.qualifier:
+            return quantity.qualifier
+    for word in _QUALIFIER_WORDS:
+        if word in phrase:
+            return word
+    return None
+
+
+def _target(nt: NormalizedText, indicator: str, phrase: str, start: int, end: int, qs: list[Quantity]) -> Target:
+    phrase = phrase.strip(" ,，")
+    if phrase.startswith("均"):
+        phrase = phrase[1:]
+    indicator = _original(nt, start, end, indicator)
+    phrase = _original(nt, start, end, phrase)
+    values = [_written_value(q) for q in qs]
+    first = qs[0] if qs else None
+    unit = ""
+    if first is not None:
+        unit = first.unit if first.kind != "quantity" else f"{first.magnitude}{first.unit}"
+    return Target(
+        indicator=indicator,
+        target=phrase,
+        values=values,
+        unit=unit,
+        qualifier=_qualifier(phrase, qs),
+        kind=_kind(phrase, indicator, qs),
+        evidence=[evidence(nt, start, end)],
+    )
+
+
+def _original(nt: NormalizedText, start: int, end: int, text: str) -> str:
+    """The report's own wording of a phrase found inside nt.text[start:end]."""
+    at = nt.text.find(text, start, end)
+    return verbatim(nt, at, text) if at >= 0 else text
+
+
+def _written_value(quantity: Quantity) -> float:
+    """The number as written before its magnitude: 1100万人 -> 1100."""
+    scale = {"": 1, "万": 1e4, "亿": 1e8, "万亿": 1e12, "千": 1e3, "百万": 1e6, "千万": 1e7}
+    value = quantity.value / scale.get(quantity.magnitude, 1)
+    return round(value, 10)
+
+
+def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = None) -> TargetsResult:
+    """Parse the targets paragraph nt.text[start:end] into one target per indicator."""
+    text = nt.text[start:end]
+    # Sentences after the first that comment on the targets end the list.
+    sentences = re.split(r"(?<=[。！？!?])", text)
+    kept = ""
+    for k, sentence in enumerate(sentences):
+        if k and (_STOP.match(sentence.strip()) or not sentence.strip()):
+            break
+        kept += sentence
+    text = kept
+    cut_off = bool(text) and text.rstrip()[-1] not in "。；;！!？?"
+
+    targets: list[Target] = []
+    starts: list[int] = []  # where each target's evidence starts in the normalised text
+    phrase_starts: list[int] = []  # where each target's phrase starts
+    pending: list[tuple[str, int, int]] = []  # indicators still waiting for a value phrase
+    items = clauses(text, start, split="，,；;。！？!?\n", pool=pool)
+    for n, clause in enumerate(items):
+        last = n == len(items) - 1
+        mark = _ITEM_MARK.match(clause.text)
+        if mark:  # a list item's number: "1.", "(2)", "——"
+            clause.text, clause.start = clause.text[mark.end() :], clause.start + mark.end()
+        for piece_text, piece_start, piece_end in _split_pause(clause.text, clause.start):
+            qs = [q for q in clause.quantities if piece_start <= (q.start or 0) < piece_end]
+            if _REMARK.search(piece_text):
+                continue
+            first_at = ((qs[0].start or 0) - piece_start) if qs else None
+            at = split_indicator(piece_text, first_at)
+            if at is None:
+                if not (last and cut_off):
+                    pending.append((piece_text, piece_start, piece_end))
+                continue
+            if starts_with_verb(piece_text) and not qs and (len(piece_text) > 8 or not targets):
+                # "完成省市下达的节能减排任务": the object names the indicator
+                obj = re.search(r"的([^的]{2,12})$", piece_text)
+                name = obj.group(1) if obj else piece_text[2:]
+                targets.append(_target(nt, name, piece_text, piece_start, piece_end, qs))
+                starts.append(piece_start)
+                phrase_starts.append(piece_start)
+                continue
+            indicator, phrase = piece_text[:at], piece_text[at:]
+            relative = _RELATIVE.match(piece_text[:at]) is not None
+            if (starts_with_verb(piece_text) or relative) and targets and not qs:
+                # "实现正增长" continues the clause before it
+                prev = targets[-1]
+                prev.target = verbatim(nt, phrase_starts[-1], nt.text[phrase_starts[-1] : piece_end])
+                prev.evidence = [evidence(nt, starts[-1], piece_end)]
+                continue
+            if last and cut_off and not qs and len(phrase) <= 4:
+                continue  # "社会消费品零售总额增长" cut off before its value
+            names = _indicator_list(strip_indicator(indicator), phrase)
+            if pending:
+                names = [strip_indicator(p[0]) for p in pending] + names
+                piece_start = pending[0][1]
+                pending.clear()
+            if "分别" in piece_text[: at + 2] and len(qs) >= 2 and len(names) == 1:
+                found = _respectively(nt, names[0], phrase, piece_start, piece_end, qs)
+                targets.extend(found)
+                starts.extend([piece_start] * len(found))
+                phrase_starts.extend([piece_start + at] * len(found))
+                continue
+            for name in names:
+                if name:
+                    targets.append(_target(nt, name, phrase, piece_start, piece_end, qs))
+                    starts.append(piece_start)
+                    phrase_starts.append(piece_end - len(phrase))
+    return TargetsResult(targets, cut_off)
+
+
+def _split_pause(text: str, offset: int) -> list[tuple[str, int, int]]:
+    """Split a clause at 、 where both sides state a value: "财政总收入实现正增长、一般公共预算收入增长3%"."""
+    parts = text.split("、")
+    if len(parts) == 1:
+        return [(text, offset, offset + len(text))]
+    out: list[tuple[str, int, int]] = []
+    cur, cur_start, pos = parts[0], offset, offset + len(parts[0]) + 1
+    for part in parts[1:]:
+        complete = split_indicator(cur, _first_digit(cur)) not in (None, 0)
+        own = split_indicator(part, _first_digit(part))
+        # "农村增幅高于城镇" qualifies the target before it rather than naming a new one.
+        relative = own not in (None, 0) and _RELATIVE.match(part[:own]) is not None
+        if complete and own not in (None, 0) and not relative:
+            out.append((cur, cur_start, cur_start + len(cur)))
+            cur, cur_start = part, pos
+        else:
+            cur = f"{cur}、{part}"
+        pos += len(part) + 1
+    out.append((cur, cur_start, cur_start + len(cur)))
+    return out
+
+
+def _first_digit(text: str) -> int | None:
+    match = re.search(r"\d", text)
+    return match.start() if match else None
+
+
+def _indicator_list(indicator: str, phrase: str) -> list[str]:
+    """"城镇登记失业率、节能减排、安全生产等约束性指标" -> the three indicators; likewise
+    "A和B均完成…".  "城镇和农村居民人均可支配收入" stays one indicator."""
+    listed = _LIST_TAIL.sub("", indicator)
+    if listed != indicator or phrase.startswith(("均", "都")):
+        names = [n.strip() for n in re.split(r"[、和及与]", listed) if n.strip()]
+        if len(names) >= 2 and all(len(n) >= 4 for n in names):
+            return names
+    return [indicator]
+
+
+def _respectively(
+    nt: NormalizedText, indicator: str, phrase: str, start: int, end: int, qs: list[Quantity]
+) -> list[Target]:
+    """"城乡居民收入分别增长7%和8%左右" -> two targets, one per value."""
+    phrase = phrase.replace("分别", "", 1)
+    verb = re.match(r"^\D*", phrase).group(0)  # type: ignore[union-attr]
+    pieces = re.split(r"[和、与及]", phrase[len(verb) :])
+    out = []
+    for k, (piece, quantity) in enumerate(zip(pieces, qs, strict=False)):
+        written = f"{verb}{piece}" if k == 0 else piece
+        target = _target(nt, indicator, written, start, end, [quantity])
+        target.kind = _kind(phrase, indicator, [quantity])
+        out.append(target)
+    return out

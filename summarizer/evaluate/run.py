@@ -1,0 +1,107 @@
+"""Running an engine over every case of a dataset and scoring what it returns.
+
+The harness is a thin client: each case is one call of
+:func:`summarizer.pipeline.summarize_text`, and the summary is scored as it comes back.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from summarizer import __version__
+from summarizer.errors import SummarizerError
+from summarizer.evaluate.dataset import Case, Dataset
+from summarizer.evaluate.records import CaseResult, CaseTiming, RunInfo, RunResult, Timings
+from summarizer.evaluate.scoring import failed_case, score_case, total
+from summarizer.evaluate.spec import EvalRun, EvalSettings
+from summarizer.evaluate.store import CaseCache
+from summarizer.schema import ReportSummary
+
+__all__ = ["run_dataset"]
+
+
+def _summarizer(settings: EvalSettings) -> Callable[[Case], ReportSummary]:
+    from summarizer.pipeline import summarize_text
+
+    engine = settings.create_engine()
+    return lambda case: summarize_text(case.text, name=case.case_id, engine=engine)
+
+
+def _model(settings: EvalSettings) -> str | None:
+    try:
+        config = settings.llm_config()
+    except SummarizerError:
+        return None
+    return config.model if config else None
+
+
+def run_dataset(
+    dataset: Dataset,
+    settings: EvalSettings | None = None,
+    *,
+    on_case: Callable[[CaseResult, CaseTiming], None] | None = None,
+    summarize: Callable[[Case], ReportSummary] | None = None,
+) -> EvalRun:
+    """Summarise and score every case, in case-id order.
+
+    An engine error on one case is recorded in that case's result, which then scores as all
+    missed, and the run goes on.  ``summarize`` replaces the pipeline call (tests use it to
+    score hand-built summaries).
+    """
+    settings = settings or EvalSettings()
+    cache = (
+        CaseCache(settings.cache_dir, settings)
+        if settings.engine == "llm" and settings.cache_dir
+        else None
+    )
+    call = summarize or _summarizer(settings)
+
+    results: list[CaseResult] = []
+    timings: list[CaseTiming] = []
+    summaries: dict[str, ReportSummary | None] = {}
+    for case in dataset.cases:
+        started = time.perf_counter()
+        cached = cache.get(case) if cache else None
+        summary: ReportSummary | None = cached
+        error = None
+        if summary is None:
+            try:
+                summary = call(case)
+            except SummarizerError as exc:
+                error = str(exc) or type(exc).__name__
+            except Exception as exc:  # an engine bug fails its case, not the whole run
+                error = f"internal error: {type(exc).__name__}: {exc}"
+            else:
+                if cache:
+                    cache.put(case, summary)
+        seconds = time.perf_counter() - started
+        if summary is None:
+            result = failed_case(case, error or "no summary")
+        else:
+            result = score_case(case, summary)
+        timing = CaseTiming(
+            case_id=case.case_id,
+            seconds=round(seconds, 3),
+            cached=cached is not None,
+            cached_calls=summary.engine.usage.cached_calls if summary else 0,
+        )
+        results.append(result)
+        timings.append(timing)
+        summaries[case.case_id] = summary
+        if on_case:
+            on_case(result, timing)
+
+    produced = [s for s in summaries.values() if s is not None]
+    info = RunInfo(
+        dataset=dataset.name,
+        dataset_fingerprint=dataset.fingerprint(),
+        engine=settings.engine,
+        model=next((s.engine.model for s in produced if s.engine.model), _model(settings)),
+        prompt_version=next(
+            (s.engine.prompt_version for s in produced if s.engine.prompt_version), None
+        ),
+        summarizer_version=__version__,
+    )
+    run = RunResult(info=info, cases=results, totals=total(results))
+    return EvalRun(run, Timings(cases=timings), summaries)
