@@ -13,6 +13,9 @@ if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi wqy
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
 fi
 
-# llama-cpp-python builds from source the first time (several minutes on two cores);
-# pip keeps the built wheel in its cache for later installs.
+# llama-cpp-python builds from source the first time (several minutes on two cores), with
+# flags that run on any machine of this architecture; the wheel is kept for later installs.
+case ",$extras," in
+  *,local,*) bash "$(dirname "$0")/install-llama-cpp.sh" "$python" ;;
+esac
 "$python" -m pip install --quiet -e ".[${extras}]"
