@@ -132,11 +132,23 @@ def _title_lines(lines: list[str]) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def _title_short_name() -> re.Pattern[str]:
+    """A province or prefecture named without its suffix before the title: 宁夏2021年政府工作报告."""
+    names = sorted(
+        {d.short for d in divisions().values() if len(d.short) >= 2}, key=len, reverse=True
+    )
+    alternation = "|".join(map(re.escape, names))
+    return re.compile(
+        rf"(?<![\u4e00-\u9fff])({alternation})(?:{_YEAR}年)?(?:人民)?(?:政府)?工作报告"
+    )
+
+
 def _region_candidates(lines: list[str]) -> list[tuple[str, str]]:
     """(name as written, basis) for every witness of the region, strongest first."""
     found: list[tuple[str, str]] = []
     for line in _title_lines(lines):
-        match = _TITLE_REGION.search(line)
+        match = _TITLE_REGION.search(line) or _title_short_name().search(line)
         if match:
             found.append((match.group(1), "title"))
     for basis, pattern in (("meeting line", _MEETING), ("speaker", _SPEAKER)):
