@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-TEST_EXTRAS := dev,llm,local,ui,excel
+TEST_EXTRAS := dev,llm,local,ui,excel,panel
 
 .PHONY: setup demo test test-setup lint bench
 

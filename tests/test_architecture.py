@@ -31,6 +31,7 @@ LAYERS = {
     "summarizer.render": 5,
     "summarizer.batch": 6,
     "summarizer.evaluate": 6,
+    "summarizer.panel": 6,
     "summarizer.cli": 7,
     "summarizer.__main__": 7,
 }

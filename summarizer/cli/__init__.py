@@ -7,6 +7,7 @@ import typer
 from summarizer.cli import batch, bench, summarize, ui
 from summarizer.cli import compare as compare_cli
 from summarizer.cli import eval as eval_cli
+from summarizer.cli import panel as panel_cli
 from summarizer.cli import track as track_cli
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app.command("ui")(ui.main)
 app.add_typer(eval_cli.app, name="eval")
 app.command("track")(track_cli.main)
 app.command("compare")(compare_cli.main)
+app.command("panel")(panel_cli.main)
 # Further subcommands register here, one line each.
 
 
