@@ -1,6 +1,7 @@
 """The one library call every client uses: a report in, a verified ``ReportSummary`` out.
 
     load -> prepare (normalize, segment, index numbers) -> engine (rules | llm) -> verify
+    (every number and quote in the source) -> completeness (nothing in a part left out)
 
 ``engine`` is any :class:`~summarizer.engines.Engine` (``create_engine("llm", config)``);
 the rules engine by default.  ``on_progress`` receives an
@@ -16,6 +17,7 @@ from summarizer.engines import Engine, EngineProgress, SteppedEngine, create_eng
 from summarizer.report.load import Document, load_path
 from summarizer.report.prepared import prepare
 from summarizer.schema import ReportSummary
+from summarizer.verify.completeness import check_completeness
 from summarizer.verify.verifier import attach_verification
 
 __all__ = ["summarize_text", "summarize_document", "summarize_path"]
@@ -42,7 +44,9 @@ def summarize_text(
         summary = last.summary
     else:
         summary = engine.summarize(report)
-    return attach_verification(summary, report.index)
+    summary = attach_verification(summary, report.index)
+    summary.completeness = check_completeness(summary, report)
+    return summary
 
 
 def summarize_document(

@@ -32,13 +32,15 @@ __all__ = [
     "NumberCheck",
     "QuoteCheck",
     "Verification",
+    "PartCheck",
+    "Completeness",
     "Usage",
     "EngineInfo",
     "ReportSummary",
     "json_schema",
 ]
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 Level = Literal["national", "province", "city", "district", "county"]
 ReportKind = Literal["full", "digest", "partial"]
@@ -98,6 +100,9 @@ class Figure(_Model):
 
 class ReviewArea(_Model):
     title: str
+    summary: str | None = Field(
+        default=None, description="one analyst's sentence on the area (LLM engine); may be empty"
+    )
     highlights: list[str] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
@@ -130,6 +135,9 @@ class TaskItem(_Model):
 
 class TaskArea(_Model):
     title: str
+    summary: str | None = Field(
+        default=None, description="one analyst's sentence on the area (LLM engine); may be empty"
+    )
     items: list[TaskItem] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
 
@@ -147,6 +155,11 @@ class NumberCheck(_Model):
     grounded: bool
     reason: str = Field(description="why: 'found in evidence', 'not in source', ...")
     source: Evidence | None = Field(default=None, description="where the source states it")
+    planted: bool = Field(
+        default=False,
+        description="the source states it only inside text that addresses a reader or a model "
+        "(a planted instruction), not as report text: suspicious, never grounded",
+    )
 
 
 class QuoteCheck(_Model):
@@ -171,6 +184,42 @@ class Verification(_Model):
         return self.numbers_grounded == self.numbers_total and self.quotes_found == self.quotes_total
 
 
+PartName = Literal["headline_figures", "review_areas", "targets", "task_areas"]
+# complete: every number (or numbered area) of the passage is in the summary;
+# incomplete: the passage was found but some of it is not in the summary;
+# not_found: the engine found no such part, though the report may have one (see ``passage``);
+# absent: the report has no such part.
+PartStatus = Literal["complete", "incomplete", "not_found", "absent"]
+
+
+class PartCheck(_Model):
+    """Whether one part of the summary holds everything its passage in the report states."""
+
+    part: PartName
+    status: PartStatus
+    found: int = Field(default=0, description="items of this part in the summary")
+    message: str = Field(description="a sentence for the reader, in Chinese")
+    passage: Evidence | None = Field(
+        default=None, description="the passage the check read, or the best candidate looked at"
+    )
+    missed: list[Evidence] = Field(
+        default_factory=list, description="numbers or headings of the passage that no item holds"
+    )
+
+
+class Completeness(_Model):
+    """The check beside the verifier: nothing the report states in a part is left out."""
+
+    parts: list[PartCheck] = Field(default_factory=list)
+
+    def part(self, name: str) -> PartCheck | None:
+        return next((p for p in self.parts if p.part == name), None)
+
+    @property
+    def ok(self) -> bool:
+        return all(p.status in ("complete", "absent") for p in self.parts)
+
+
 class Usage(_Model):
     calls: int = 0
     reasks: int = 0
@@ -192,6 +241,9 @@ class EngineInfo(_Model):
 class ReportSummary(_Model):
     schema_version: str = SCHEMA_VERSION
     meta: ReportMeta = Field(default_factory=ReportMeta)
+    overview: str | None = Field(
+        default=None, description="the whole report in 3-5 sentences (LLM engine); may be empty"
+    )
     headline_figures: list[Figure] = Field(default_factory=list)
     review_areas: list[ReviewArea] = Field(default_factory=list)
     problems: list[Problem] = Field(default_factory=list)
@@ -199,6 +251,7 @@ class ReportSummary(_Model):
     task_areas: list[TaskArea] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
     verification: Verification | None = None
+    completeness: Completeness | None = None
     engine: EngineInfo = Field(default_factory=lambda: EngineInfo(name="rules"))
 
     def to_json(self, indent: int | None = 2) -> str:
