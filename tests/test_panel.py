@@ -372,3 +372,26 @@ def test_the_shared_corpus_pairs_every_region_with_consecutive_years(tmp_path):
     assert found == expected
     assert result.overview.quotes.ok and result.overview.quotes.checked > 1000
     assert [Path(item.source).name for item in result.panel.unknown] == ["SOURCES.md"]
+
+
+def test_the_llm_engine_fills_the_same_table(tmp_path, seed_path, monkeypatch):
+    """--engine llm against the scripted test double on loopback: rows name the model."""
+    from fault_server import FaultServer
+    from scripted_model import grounded_answer
+
+    from summarizer.engines.llm.config import load_config
+
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for prefix in ("000", "002"):
+        shutil.copy(seed_path(prefix), folder)
+    with FaultServer(responder=grounded_answer) as server:
+        options = {"api_base": server.base_url, "api_key": "sk-panel-test", "cache": False}
+        llm = load_config({"model": "openai/double", "retries": 1, **options})
+        result = run_panel([str(folder)], tmp_path / "out", BatchSettings(engine="llm", llm=llm))
+    assert result.exit_code == 0, result.overview.failed
+    assert len(result.panel.pairs) == 1 and result.panel.rows
+    assert {(r.engine, r.model) for r in result.panel.rows} == {("llm", "openai/double")}
+    assert all(r.engine_version for r in result.panel.rows)
+    assert result.overview.quotes.ok
