@@ -135,7 +135,7 @@ def test_fingerprint_follows_the_gold(tmp_path):
 @pytest.mark.parametrize("name", ["seeds", "public"])
 def test_shipped_datasets_load(name):
     dataset = load_dataset(DATASETS / name)
-    assert len(dataset.cases) == 5
+    assert len(dataset.cases) == 17
     for case in dataset.cases:
         assert gold_problems(case.gold, case.text) == []
 

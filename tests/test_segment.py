@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 from summarizer.report.normalize import normalize
-from summarizer.report.segment import cn_int, segment
+from summarizer.report.outline import cn_int
+from summarizer.report.segment import segment
 
 
 def _sections(text: str):

@@ -50,8 +50,8 @@ def _unify_quotes(text: str) -> str:
 
 def search_form(text: str) -> str:
     """The form quotes are compared in: :func:`~summarizer.report.normalize.canon` (width folded,
-    white space removed), with the styles of quotation marks unified."""
-    return _unify_quotes(_SPACE.sub("", quick_fold(text)))
+    white space and Markdown bold marks removed), with the styles of quotation marks unified."""
+    return _unify_quotes(_SPACE.sub("", quick_fold(text)).replace("**", ""))
 
 
 def _key(value: float) -> str:

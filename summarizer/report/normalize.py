@@ -7,7 +7,10 @@ The normalised text:
   and removed beside punctuation and between a digit and a Chinese character;
 - has one paragraph per line: lines broken mid-sentence (PDF extraction, web copies) are
   joined again, blank lines dropped;
-- has page furniture (时间/来源/浏览次数 lines, 下载/打印/字号 controls) removed.
+- has page furniture (时间/来源/浏览次数 lines, 下载/打印/字号 controls) removed;
+- has Markdown and web markup removed: YAML front matter (its ``title:`` value is kept as the
+  first line), ``**`` bold marks, ``#`` heading and ``>`` quote marks, rules (``---``) and
+  HTML comments (photo captions).
 
 Every character of the normalised text comes from one character of the original, so
 :meth:`NormalizedText.span_to_original` maps any span back into the document the user gave.
@@ -53,6 +56,42 @@ _FURNITURE = re.compile(
     r"|(?:下载|打印|全屏|收藏|分享|关闭|加大|还原|减小|默认|大|中|小|【?字号[:：]?|】|【|"
     r"打印本页|关闭窗口|相关报道[:：]?|扫一扫.{0,20}|分享到[:：]?.{0,30}))$"
 )
+
+# Markup: the text it wraps stays, the marks go.
+_FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:\s*")
+_RULE = re.compile(r"^(?:-{3,}|\*{3,}|_{3,})$")
+_LINE_MARK = re.compile(r"^(?:(?:#{1,6}|>)[ \t]*)+")
+_INLINE_MARK = re.compile(r"\*\*|<!--.*?-->")
+
+
+def _front_matter(folded: str) -> tuple[int, int] | None:
+    """The span of a YAML front matter block at the very start, fences included."""
+    if not folded.startswith("---"):
+        return None
+    first = folded.find("\n")
+    if first < 0 or folded[:first].strip() != "---":
+        return None
+    close = re.compile(r"^---[ \t]*$", re.M).search(folded, first + 1, first + 4000)
+    return (0, close.end()) if close else None
+
+
+def _markup(folded: str, start: int, stop: int, front: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """Ranges of one line (``folded[start:stop]``, trimmed) that are markup."""
+    line = folded[start:stop]
+    if front and front[0] <= start < front[1]:
+        key = _FRONT_MATTER_KEY.match(line)
+        if line.strip() == "---" or (key and not line.startswith("title:")):
+            return [(start, stop)]
+        return [(start, start + key.end())] if key else []
+    if _RULE.match(line):
+        return [(start, stop)]
+    drops = []
+    mark = _LINE_MARK.match(line)
+    if mark:
+        drops.append((start, start + mark.end()))
+    drops.extend((start + m.start(), start + m.end()) for m in _INLINE_MARK.finditer(line))
+    return drops
+
 
 # What ends a paragraph: a line ending with one of these is not joined to the next.
 _TERMINAL = set("。！？!?；;:：”」』)）】》…")
@@ -105,9 +144,27 @@ class NormalizedText:
         return min(norm_start + (index - orig_start), next_norm)
 
     def original_quote(self, start: int, end: int) -> str:
-        """The original text under a normalised span, with line breaks removed."""
-        o_start, o_end = self.span_to_original(start, end)
-        quote = self.original[o_start:o_end]
+        """The original wording of a normalised span: its characters as the original writes
+        them (full-width forms kept), without the markup, line breaks and spaces that
+        normalisation dropped."""
+        if end <= start:
+            return ""
+        if not self._norm_starts:
+            quote = self.original[start:end]
+        else:
+            pieces = []
+            seg = max(bisect.bisect_right(self._norm_starts, start) - 1, 0)
+            while seg < len(self._norm_starts) and self._norm_starts[seg] < end:
+                n_start = self._norm_starts[seg]
+                n_end = (
+                    self._norm_starts[seg + 1] if seg + 1 < len(self._norm_starts) else len(self.text)
+                )
+                a, b = max(start, n_start), min(end, n_end)
+                if a < b:
+                    o_start = self._orig_starts[seg] + (a - n_start)
+                    pieces.append(self.original[o_start : o_start + (b - a)])
+                seg += 1
+            quote = "".join(pieces)
         if "\n" in quote or "\r" in quote:
             quote = _BREAKS.sub("", quote)
         return quote.strip()
@@ -119,6 +176,7 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []  # (start, end) of each non-blank line, after trimming
     pos = 0
     n = len(folded)
+    front = _front_matter(folded)
     while pos <= n:
         nl = folded.find("\n", pos)
         end = n if nl < 0 else nl
@@ -130,6 +188,14 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
             lead = len(line) - len(line.lstrip())
             trail = len(line) - len(line.rstrip())
             start, stop = pos + lead, end - trail
+            marks = _markup(folded, start, stop, front)
+            if marks and _only_marks(folded, start, stop, marks):
+                drops.append((pos, end))  # a line of markup only: a blank line
+                pos = end + 1
+                if nl < 0:
+                    break
+                continue
+            drops.extend(marks)
             if lead:
                 drops.append((pos, start))
             for m in _WS.finditer(folded, start, stop):
@@ -174,6 +240,13 @@ def _deletions(folded: str) -> list[tuple[int, int]]:
         else:
             merged.append((a, b))
     return merged
+
+
+def _only_marks(folded: str, start: int, stop: int, marks: list[tuple[int, int]]) -> bool:
+    left = list(folded[start:stop])
+    for a, b in marks:
+        left[a - start : b - start] = [" "] * (b - a)
+    return not "".join(left).strip()
 
 
 def _joins(line: str, following: str, newlines: int) -> bool:

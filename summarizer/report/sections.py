@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["Span", "Block", "Sections"]
+__all__ = ["Span", "Block", "Candidate", "Sections"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,15 @@ class Block:
 
 
 @dataclass
+class Candidate:
+    """A passage the segmenter weighed for a part, with its score and why."""
+
+    span: Span
+    score: float
+    reason: str
+
+
+@dataclass
 class Sections:
     """The parts found in one report; a part that is absent is ``None`` or empty."""
 
@@ -47,6 +56,11 @@ class Sections:
     task_areas: list[Block] = field(default_factory=list)
     self_building: Span | None = None
     annexes: list[Span] = field(default_factory=list)
+    five_year: list[Span] = field(default_factory=list)  # five-year reviews and plans
+    plan_year: int | None = None  # the year the report plans for, as its head states it
+    # The passages weighed as this year's targets, best first, and what was decided and why.
+    target_candidates: list[Candidate] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def slice(self, span: Span | None) -> str:
         return "" if span is None else self.text[span.start : span.end]

@@ -1,108 +1,500 @@
-"""Find the parts of a report (:class:`~summarizer.report.sections.Sections`).
+"""Find the parts of a report (:class:`~summarizer.report.sections.Sections`) from its outline.
 
-A report is read as lines (one paragraph each, after normalisation).  Part headings
-(一、… or short keyword lines such as 2025年工作计划) divide it into parts, each classed by
-its heading: review, plan, self-building, five-year plan, annex.  Inside the review and the
-plan, the numbered areas are the longest run of one numbering style ((一), 一是, 1., "- 1 …**"),
-or, in digests without numbers, the short heading lines that open a group of bullets.
+A work report is one speech in a fixed order: a head (title, speaker, 各位代表), a review of
+the past year (sometimes beside a review of five years, before or after it), the problems it
+admits, this year's overall requirements and main expected targets, the key tasks, the
+government's own conduct (自身建设), a closing, and sometimes annexes (民生实事, 名词解释).
+Reports differ in how they mark this order, not in the order itself.  So the segmenter reads
+the outline first and the words second:
+
+1. **Chapters.** Headings are short lines with no sentence in them, numbered 一、 or
+   第一部分, or not numbered at all.  Numbered chapter headings are the chapters when they
+   form one sequence; when 一、 restarts, it numbers lists inside chapters and the unnumbered
+   headings are the chapters.  Each chapter takes a role from its title's vocabulary and the
+   report's own year Y (from its head): a review of Y-1, a five-year review or plan (the
+   five-year plan that holds Y is ahead of the report, the one before it behind), this
+   year's plan, self-building, annex.  A chapter with no telling words takes its role from
+   its place: the first is the review, and one after the plan is more of the plan.
+2. **The one-year review.** Inside the review, paragraphs that open on five years (五年来,
+   十三五以来 …) and on the past year (2021年, 过去一年 …) are told apart; the review is the
+   one-year stretch.
+3. **Targets.** Every paragraph is a candidate, scored: the target words (主要预期目标 …
+   约束性指标), the count of quantities after them, its place (the plan, not the review or a
+   five-year part) and its tense (not last year's targets quoted in the review, not the
+   goals of 2025 or 2030).  The best one wins when it scores enough; following paragraphs that
+   go on with the list (约束性指标是…, 高质量发展主要目标是…) join it.  The candidates and the
+   reason for the choice are kept, for warnings and for a model's second reading.
+4. **Areas.** In the one-year review and in the key tasks (the plan after the targets), every
+   numbered list is a run (:mod:`summarizer.report.outline`); the areas are the run that covers
+   most of the part — the outermost list — with ties going to the higher numbering level.  Lists
+   of livelihood projects (民生实事) and lists of targets are passed over; chapters can be the
+   areas when the tasks are written as chapters of their own.
+
+No rule names a region, a year or a sentence of a particular report.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from summarizer.report.sections import Block, Sections, Span
+from summarizer.report.outline import (
+    CN,
+    Line,
+    Run,
+    cn_int,
+    is_heading_line,
+    lines_of,
+    marker_of,
+    runs,
+    title_of,
+)
+from summarizer.report.sections import Block, Candidate, Sections, Span
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-CN = "一二三四五六七八九十"
+__all__ = ["segment"]
+
+# -- vocabulary --------------------------------------------------------------------------------
+
+_YEAR = re.compile(r"((?:19|20)\d{2})(?:年|(?=\s*——))")
+_HEAD_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_FIVE_PLAN = re.compile(r"十([一二三四五])五")
+_REVIEW_WORDS = re.compile(r"回顾|总结|成效|成就|成绩|进展|做了|主要工作(?!安排|任务|部署)|工作情况|过去|以来|来的工作")
+_PLAN_WORDS = re.compile(
+    r"安排|部署|任务|计划|重点|目标|要求|取向|建议|打算|举措|思路|主要工作|工作(?:$|和|与)|开局|开好局"
+)
+_FIVE_PAST = re.compile(r"过去五年|五年来|本届政府|五年的?(?:工作)?回顾|近五年")
+_FIVE_AHEAD = re.compile(r"今后五年|未来五年|(?:19|20)\d{2}年远景|远景目标|二〇三五|2035年")
+_ONE_YEAR = re.compile(r"过去一年|一年来|这一年|去年")
+_SELF = re.compile(r"自身建设|(?:法治|服务型|人民满意的?|廉洁|有为)政府|政府建设|作风建设")
+_ANNEX = re.compile(r"^(?:附件|附录|附表|名词解释|注释|相关链接|相关报道|(?:词语|名词)注释)")
+_LIVELIHOOD = re.compile(r"实事|民生项目|惠民工程|为民办|民生工程")
+
+_PROBLEMS = re.compile(
+    r"清醒(?:地)?(?:看到|认识到)|存在(?:的)?(?:一些|不少)?(?:突出)?(?:问题|不足|困难)"
+    r"|(?:困难|问题)和(?:挑战|问题)|面临(?:一些|不少)(?:困难|问题|挑战)"
+)
+
+# Targets: the words that announce them, strongest first, and a target-like quantity.
+_TARGET_WORDS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"主要预期目标|预期(?:性)?目标(?:是|为|如下|:)"), 6.0),
+    (re.compile(r"预期目标"), 4.5),
+    (re.compile(r"主要(?:发展)?目标(?:是|为|如下|:)|发展(?:的)?主要目标|主要指标(?:是|为|:)"), 4.5),
+    (re.compile(r"(?:主要)?约束性指标|预期性指标|主要(?:经济|发展)?指标"), 3.5),
+    (re.compile(r"(?:发展|工作|奋斗)目标(?:是|为|如下|:)|(?:主要|总体)目标"), 3.0),
+]
+_GOAL_VERB = re.compile(r"增长|增速|下降|降低|提高|提升|达到|突破|控制在|保持在|实现|完成|稳定在|不低于|不超过|超过")
+_PAST_CONTEXT = re.compile(
+    r"(?:完成|实现|达到|未能完成|未完成|没有完成|超额完成|低于|高于|差距|比较|对比)(?:了)?[^。]{0,12}(?:预期)?目标"
+    r"|预期目标[^。]{0,12}(?:差距|未能|没有|完成了)"
+)
+_FIVE_NEAR = re.compile(r"十[一二三四五]五|到(?:19|20)\d{2}年|年均|今后五年|未来五年|五年|二〇三五")
+_LIST_ITEM = re.compile(rf"^(?:\d{{1,2}}[.、]|\(\d{{1,2}}\)|[①-⑳]|——|-|•|[{CN}]{{1,3}}是)\s*\S")
+_CONTINUES_TARGETS = re.compile(
+    r"^(?:[^。]{0,20}?)(?:主要)?(?:约束性指标|预期性指标|约束性目标|高质量发展(?:主要)?(?:目标|指标)|主要(?:预期)?指标)"
+)
+_CLAUSE = re.compile(r"[^,，;；。]+")
 
 
-def cn_int(text: str) -> int | None:
-    """一 -> 1, 十二 -> 12, 二十三 -> 23; None for anything else."""
-    if text.isdigit():
-        return int(text)
-    if not text or any(ch not in _CN_DIGITS and ch != "十" for ch in text):
-        return None
-    if "十" not in text:
-        return _CN_DIGITS[text] if len(text) == 1 else None
-    tens, _, ones = text.partition("十")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+def _plan_year(lines: list[Line], head_end: int) -> int | None:
+    """The year the report is for: the first year named in its head (title, date line),
+    else the year of this year's plan heading, or the year after the review's."""
+    for line in lines[:8]:
+        text = line.text
+        if line.start > head_end or len(text) > 80 or "各位代表" in text:
+            continue
+        match = _HEAD_YEAR.search(text)
+        if match and ("报告" in text or "会议" in text or "大会" in text or len(text) <= 30):
+            return int(match.group(1))
+    for line in lines:
+        text = line.text
+        if not is_heading_line(text, 40):
+            continue
+        match = _YEAR.search(text)
+        if match is None or _FIVE_PAST.search(text) or _FIVE_PLAN.search(text[: match.start()]):
+            continue
+        if _REVIEW_WORDS.search(text):
+            return int(match.group(1)) + 1
+        if _PLAN_WORDS.search(text):
+            return int(match.group(1))
+    return None
+
+
+def _plan_of(year: int) -> int:
+    """The five-year plan a year falls in: 2016-2020 -> 13 (十三五), 2021-2025 -> 14."""
+    return (year - 2006) // 5 + 11
+
+
+_PLAN_NUMBERS = {"一": 11, "二": 12, "三": 13, "四": 14, "五": 15}
+
+
+# -- chapters ----------------------------------------------------------------------------------
 
 
 @dataclass
-class Line:
+class Chapter:
+    line: int  # index of its heading line
     start: int
     end: int
-    text: str
+    title: str
+    role: str  # review, review5, plan, long, self, annex, other
+    numbered: bool
+    marker: str = ""
 
 
-# --- part headings --------------------------------------------------------------------------
-
-_NUMBERED_PART = re.compile(rf"^([{CN}]{{1,3}})[、.]\s*(.+)$")
-_SECTION_PART = re.compile(rf"^第([{CN}]{{1,3}})部分[、:\s]*(.*)$")
-_SELF_KW = re.compile(r"政府自身建设|自身建设")
-_LONG_KW = re.compile(
-    r"(十[一二三四五六七八九]五|十五五)[”\"]?(时期|规划)|[五5]年(规划|发展)目标|远景目标|(今后|未来)[五5]年"
-)
-_REVIEW_KW = re.compile(r"回顾|成效|成就|过去一年|工作总结|主要工作(?!安排|任务)")
-_PLAN_KW = re.compile(r"安排|任务|计划|重点工作|目标|总体要求|政策取向|工作建议|主要工作|(?:19|20)\d{2}年.{0,6}工作$")
-_ANNEX = re.compile(r"^(?:附件\s*\d*|附录|名词解释|注释|相关报道)")
-_SENTENCE_PUNCT = re.compile(r"[。；;!！?？]")
-
-
-def _part_kind(title: str) -> str | None:
-    if _SELF_KW.search(title):
+def _role(title: str, year: int | None) -> str:
+    """What a heading announces, from its words and the report's year."""
+    if _ANNEX.match(title):
+        return "annex"
+    if _SELF.search(title) and not _PLAN_WORDS.search(title.replace("建设", "")):
         return "self"
-    if _LONG_KW.search(title):
-        return "long"
-    review = _REVIEW_KW.search(title)
-    plan = _PLAN_KW.search(title)
-    if review and (not plan or review.start() <= plan.start()):
+    years = [int(y) for y in _YEAR.findall(title)]
+    five = _FIVE_PLAN.search(title)
+    five_ahead = bool(_FIVE_AHEAD.search(title))
+    five_past = bool(_FIVE_PAST.search(title))
+    if five and year is not None:
+        number = _PLAN_NUMBERS[five.group(1)]
+        if number >= _plan_of(year):
+            five_ahead = True
+        else:
+            five_past = True
+    elif five:
+        if _REVIEW_WORDS.search(title):
+            five_past = True
+        else:
+            five_ahead = True
+    review_year = year - 1 if year is not None else None
+    one_year_past = bool(_ONE_YEAR.search(title)) or (review_year is not None and review_year in years)
+    this_year = (year is not None and year in years) or "今年" in title or "新的一年" in title
+    if re.search(r"一年$|一年[^来]", title) and years and year is not None:
+        # "2015——奋发有为、迎难而上的一年": the year it names says which
+        if review_year in years:
+            one_year_past = True
+        elif year in years:
+            this_year = True
+    if five_past and one_year_past:
+        return "review"  # 过去五年和2021年工作回顾: the one-year part is found inside
+    if one_year_past and _REVIEW_WORDS.search(title) or one_year_past and not this_year:
         return "review"
-    if plan:
+    if five_past:
+        return "review5"
+    if five_ahead and not this_year:
+        return "long"
+    if this_year:
         return "plan"
-    return None
+    if _REVIEW_WORDS.search(title) and not _PLAN_WORDS.search(title):
+        return "review"
+    if _PLAN_WORDS.search(title):
+        return "plan"
+    return "other"
 
 
-def _part_heading(line: str) -> tuple[str, str] | None:
-    """(kind, title) when a line heads a part of the report."""
-    if len(line) > 70:
+def _numbered_heading(line: Line) -> tuple[str, str] | None:
+    """(number as written, title) of a chapter heading numbered 一、 or 第一部分."""
+    marker = marker_of(line.text)
+    if marker is None or marker.family not in ("chapter", "part"):
         return None
-    match = _NUMBERED_PART.match(line) or _SECTION_PART.match(line)
-    if match:
-        title = match.group(2).strip()
-        if _SENTENCE_PUNCT.search(title.rstrip("。")):
-            return None
-        kind = _part_kind(title)
-        return (kind, title) if kind else ("other", title)
-    # An unnumbered heading: a short line with no sentence punctuation.
-    if (
-        len(line) <= 32
-        and not re.search(r"[。，,；;:：]", line)
-        and not any(pattern.match(line) for _style, pattern in _MARKERS)
-    ):
-        kind = _part_kind(line)
-        if kind and not re.search(r"(做好|抓好|做了|方面|以下)", line):
-            return kind, line
-    return None
+    body = line.text[marker.end :].strip()
+    if not body or not is_heading_line(body, 50):
+        return None
+    return marker.written, body
 
 
-# --- numbered areas ---------------------------------------------------------------------------
+def _plain_heading(line: Line, year: int | None) -> str | None:
+    """The role of an unnumbered heading line, when its words give it one."""
+    text = line.text.strip()
+    if marker_of(text) is not None or not is_heading_line(text, 36) or re.search(r"[,，、]", text[-1:]):
+        return None
+    if re.search(r"[,，]", text) and not re.search(r"——|—", text):
+        return None
+    role = _role(text, year)
+    if role == "other":
+        return None
+    if role == "plan" and not (_YEAR.search(text) or re.search(r"今年|新的一年|总体要求|目标任务", text)):
+        return None  # 加快推进重点工作: a task heading, not a chapter
+    if role == "review" and not (_YEAR.search(text) or re.search(r"回顾|过去|一年来", text)):
+        return None
+    if role == "self" and len(text) > 24:
+        return None
+    return role
 
-_MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("paren", re.compile(rf"^[(（]([{CN}]{{1,3}})[)）]\s*")),
-    ("shi", re.compile(rf"^([{CN}]{{1,3}})是\s*")),
-    ("digest", re.compile(r"^[-*•]\s*(\d{1,2})\s*(?=\S.*\*\*\s*$)")),
-    ("ordinal", re.compile(rf"^第([{CN}]{{1,3}})[,，、]\s*")),
-    ("dot", re.compile(r"^(\d{1,2})[.、](?!\d)\s*")),
-    ("pdigit", re.compile(r"^[(（](\d{1,2})[)）]\s*")),
-    ("circled", re.compile(r"^([①-⑳])\s*")),
-]
-# Areas run on inside one paragraph: "…主要做了以下工作：一是…。二是…。"
-_INLINE_MARK = re.compile(rf"(?:^|(?<=[。:：;；]))\s*([{CN}]{{1,3}})是")
+
+_DATE_LINE = re.compile(r"^[—-]*\s*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日")
+
+
+def _chapters(lines: list[Line], year: int | None, end: int, head_end: int) -> list[Chapter]:
+    def eligible(i: int, line: Line) -> bool:
+        return i > 0 and line.start > head_end and not _DATE_LINE.match(line.text)
+
+    numbered = [(i, h) for i, line in enumerate(lines) if eligible(i, line) and (h := _numbered_heading(line))]
+    sequence: list[tuple[int, tuple[str, str]]] = []
+    restarts = 0
+    last = 0
+    for i, (written, title) in numbered:
+        number = cn_int(re.sub(r"[^一二三四五六七八九十]", "", written.replace("第", "").replace("部分", "")))
+        if number is None:
+            continue
+        if number == last + 1:
+            sequence.append((i, (written, title)))
+            last = number
+        elif number == 1 and sequence:
+            restarts += 1
+    heads: list[tuple[int, str, str, bool, str]] = []  # (line, title, role, numbered, marker)
+    if sequence and restarts == 0 and (len(sequence) >= 2 or _role(sequence[0][1][1], year) != "other"):
+        heads = [(i, t, _role(t, year), True, w) for i, (w, t) in sequence]
+    plain = [(i, r) for i, line in enumerate(lines) if eligible(i, line) and (r := _plain_heading(line, year))]
+    numbered_lines = {h[0] for h in heads}
+    for i, role in plain:
+        if i in numbered_lines:
+            continue
+        # A plain heading splits a chapter only when its role differs from the chapter's.
+        owner = max((h for h in heads if h[0] < i), key=lambda h: h[0], default=None)
+        if owner is None or owner[2] != role:
+            heads.append((i, lines[i].text.strip(), role, False, ""))
+    heads.sort()
+    chapters = []
+    for k, (i, title, role, is_numbered, marker) in enumerate(heads):
+        stop = lines[heads[k + 1][0]].start - 1 if k + 1 < len(heads) else end
+        chapters.append(Chapter(i, lines[i].start, max(stop, lines[i].end), title, role, is_numbered, marker))
+    return chapters
+
+
+def _settle_roles(chapters: list[Chapter]) -> None:
+    """Give chapters with no telling words a role from their place."""
+    seen_plan = False
+    for k, chapter in enumerate(chapters):
+        if chapter.role in ("plan", "long"):
+            seen_plan = seen_plan or chapter.role == "plan"
+            continue
+        if chapter.role != "other":
+            continue
+        if seen_plan:
+            chapter.role = "plan"
+        elif k == 0:
+            chapter.role = "review"
+        else:
+            chapter.role = chapters[k - 1].role if chapters[k - 1].role in ("review", "review5") else "other"
+
+
+# -- the one-year review -----------------------------------------------------------------------
+
+_OPENS_FIVE = re.compile(r"^(?:[^。,，]{0,6})(?:过去五年|五年来|近五年|本届政府|十[一二三四五]五(?:时期|期间|以来|规划实施)?)")
+
+
+def _opens_one_year(text: str, review_year: int | None) -> bool:
+    head = text[:24]
+    if _ONE_YEAR.search(head[:8]) or re.match(r"^(?:各位代表[!！,，]?)?(?:过去的?一年|一年来|这一年|去年)", text):
+        return True
+    return review_year is not None and bool(re.match(rf"^(?:[^。,，]{{0,6}}){review_year}年", text))
+
+
+def _one_year_review(lines: list[Line], span: Span, review_year: int | None) -> Span:
+    """The past year's stretch of a review chapter that may also review five years."""
+    body = [ln for ln in lines if span.start < ln.start < span.end]
+    if not body:
+        return span
+    five = [i for i, ln in enumerate(body) if _OPENS_FIVE.match(ln.text)]
+    one = [i for i, ln in enumerate(body) if _opens_one_year(ln.text, review_year)]
+    if not five:
+        return span
+    first_one = next((i for i in one), None)
+    if first_one is None:
+        return span  # only five years: the whole chapter stands for the review
+    if first_one < five[0]:
+        # the past year first, then a five-year paragraph closes the chapter
+        stop = body[five[0]].start - 1
+        return Span(span.start, stop) if stop > body[first_one].start else span
+    later_five = next((i for i in five if i > first_one), None)
+    start = body[first_one].start
+    stop = body[later_five].start - 1 if later_five is not None else span.end
+    return Span(start, stop)
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Place:
+    review: list[Span] = field(default_factory=list)
+    five: list[Span] = field(default_factory=list)
+    plan: list[Span] = field(default_factory=list)
+    head_end: int = 0
+
+    @staticmethod
+    def within(pos: int, spans: list[Span]) -> bool:
+        return any(s.start <= pos < s.end for s in spans)
+
+
+def _quantities_after(text: str) -> int:
+    """Target-like quantities in a stretch: numbers with a goal verb or a qualifier near."""
+    count = 0
+    for clause in _CLAUSE.finditer(text):
+        piece = re.sub(r"(?:19|20)\d{2}年", "", clause.group())
+        if re.search(r"\d", piece) and (_GOAL_VERB.search(piece) or re.search(r"左右|以上|以内|以下", piece)):
+            count += 1
+    return count
+
+
+def _qualitative_clauses(text: str) -> int:
+    return len(re.findall(r"同步|完成(?:省|市|国家|上级)?(?:下达|确定)|基本平衡|保持稳定|持续改善", text))
+
+
+def _target_candidate(
+    lines: list[Line], i: int, place: _Place, year: int | None
+) -> tuple[float, int, str] | None:
+    """(score, where the targets start, reason) for line ``i`` as the targets passage."""
+    line = lines[i]
+    text = line.text
+    best = None
+    for pattern, weight in _TARGET_WORDS:
+        match = pattern.search(text)
+        if match and (best is None or weight > best[0]):
+            best = (weight, match)
+    if best is None:
+        return None
+    weight, match = best
+    before = text[max(0, match.start() - 40) : match.start()]
+    sentence_start = max(text.rfind("。", 0, match.start()), text.rfind(";", 0, match.start())) + 1
+    lead = text[sentence_start : match.start()]
+    after = text[match.end() :]
+    colon = re.match(r"^[^。;]{0,16}?(?:是|为|如下)?\s*:\s*", after) or re.match(r"^(?:是|为)(?=[^。;]{2,40}\d)", after)
+    heading_only = (not after.strip("。: ") or (colon and not after[colon.end() :].strip())) and len(text) <= 50
+    if heading_only and i + 1 < len(lines):
+        body = lines[i + 1].text
+        count = _quantities_after(body)
+        start = lines[i + 1].start
+    else:
+        body = after[colon.end() :] if colon else after
+        count = _quantities_after(body)
+        start = line.start + match.end() + (colon.end() if colon else 0)
+        if not colon and not re.match(r"^(?:是|为)", after):
+            # "…预期目标：" not followed at once: the words may name the targets of a
+            # sentence about something else ("实现预期目标的支撑…")
+            weight -= 1.5
+    reasons = [f"「{match.group()}」"]
+    score = weight + min(count, 12) * 0.6 + min(_qualitative_clauses(body), 3) * 0.3
+    if count == 0:
+        score -= 4
+        reasons.append("后面没有数字")
+    else:
+        reasons.append(f"{count} 个指标数字")
+    if _FIVE_NEAR.search(lead + before[-12:]) or re.search(r"到(?:19|20)\d{2}年", body[:30]):
+        score -= 6
+        reasons.append("五年规划目标")
+    if _PAST_CONTEXT.search(text[max(0, match.start() - 20) : match.end() + 20]):
+        score -= 5
+        reasons.append("提及上年目标")
+    pos = line.start
+    if _Place.within(pos, place.review):
+        score -= 4
+        reasons.append("位于工作回顾")
+    if _Place.within(pos, place.five):
+        score -= 5
+        reasons.append("位于五年部分")
+    if _Place.within(pos, place.plan):
+        score += 2
+        reasons.append("位于今年工作部分")
+    if year is not None and (str(year) in lead or "今年" in lead or "全年" in lead):
+        score += 1
+    if pos < place.head_end:
+        score -= 6
+    return score, start, "，".join(reasons)
+
+
+def _continuation(lines: list[Line], j: int) -> bool:
+    """Whether line ``j`` goes on with a targets list that ends on line ``j - 1``."""
+    text = lines[j].text
+    if _CONTINUES_TARGETS.match(text) and _quantities_after(text) + _qualitative_clauses(text) >= 1:
+        return True
+    return bool(_LIST_ITEM.match(text)) and len(text) <= 80 and _quantities_after(text) >= 1 and not _FIVE_NEAR.search(text[:12])
+
+
+def _targets(lines: list[Line], place: _Place, year: int | None, annex_at: int) -> tuple[Span | None, list[Candidate]]:
+    scored: list[tuple[float, int, int, str]] = []
+    for i, line in enumerate(lines):
+        if line.start >= annex_at:
+            break
+        found = _target_candidate(lines, i, place, year)
+        if found is not None:
+            scored.append((found[0], i, found[1], found[2]))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    candidates = []
+    for score, i, start, reason in scored[:6]:
+        candidates.append(Candidate(Span(start, lines[i].end), round(score, 2), reason))
+    if not scored or scored[0][0] < 5.0:
+        return None, candidates
+    score, i, start, _ = scored[0]
+    last = i + 1 if start >= lines[i].end and i + 1 < len(lines) else i
+    if start >= lines[i].end:
+        start = lines[i + 1].start
+        # a heading line followed by a list of short items
+        while last + 1 < len(lines) and _LIST_ITEM.match(lines[last + 1].text) and len(lines[last + 1].text) <= 80 and _LIST_ITEM.match(lines[last].text):
+            last += 1
+    while last + 1 < len(lines) and lines[last + 1].start < annex_at and _continuation(lines, last + 1):
+        last += 1
+    return Span(start, lines[last].end), candidates
+
+
+# -- areas -------------------------------------------------------------------------------------
+
+_LEVEL = {"part": 0, "chapter": 0, "paren": 1, "shi": 2, "ordinal": 2, "dot": 3, "listnum": 3, "pdigit": 4, "circled": 5, "dash": 3}
+
+
+def _run_score(run: Run, span: Span, lines: list[Line], targets: Span | None) -> float:
+    """How well a run stands for the areas of ``span``: how much of it the run covers."""
+    if len(run) < 2:
+        return -1.0
+    width = max(1, span.end - span.start)
+    lengths = [min(b.end, span.end) - max(b.start, span.start) for b in run.blocks]
+    # the last item runs to the end of the part: count it as long as the others, at most
+    others = sorted(lengths[:-1])
+    lengths[-1] = min(lengths[-1], 2 * others[len(others) // 2] + 200)
+    covered = sum(max(n, 0) for n in lengths) / width
+    score = covered
+    titles = [b.title for b in run.blocks]
+    long_titles = sum(1 for t in titles if len(t) > 60)
+    score -= 0.3 * long_titles / len(titles)
+    if len(run) == 2:
+        score -= 0.15
+    # a list of livelihood projects or of targets is not a list of areas
+    first_line = next((k for k, ln in enumerate(lines) if ln.start >= run.start), None)
+    if first_line is not None:
+        context = " ".join(ln.text[-60:] for ln in lines[max(0, first_line - 2) : first_line])
+        if _LIVELIHOOD.search(context) or re.search(r"\d+件", context):
+            score -= 0.6
+    numeric = sum(1 for t in titles if re.search(r"\d", t) and len(t) <= 30)
+    if numeric > len(titles) / 2:
+        score -= 0.6
+    if targets is not None and targets.start <= run.start < targets.end:
+        score -= 1.0
+    score -= 0.01 * _LEVEL.get(run.family, 3)
+    return score
+
+
+def _best_run(
+    lines: list[Line], span: Span, targets: Span | None, *, chapters: list[Chapter] | None = None
+) -> tuple[list[Block], str]:
+    inside = [ln for ln in lines if span.start <= ln.start < span.end]
+    found = runs(inside, span.end, chapters=True)
+    if chapters:
+        blocks = [
+            Block(title_of(c.title), c.start, c.end, c.start + lines[c.line].text.find(title_of(c.title)),
+                  c.start + lines[c.line].text.find(title_of(c.title)) + len(title_of(c.title)), c.marker)
+            for c in chapters
+        ]  # fmt: skip
+        if len(blocks) >= 3:
+            found.append(Run("chapter", blocks))
+    best: tuple[float, Run] | None = None
+    for run in found:
+        score = _run_score(run, span, lines, targets)
+        if score > 0.2 and (best is None or score > best[0]):
+            best = (score, run)
+    if best is None:
+        return [], ""
+    run = best[1]
+    run.blocks[-1].end = min(run.blocks[-1].end, span.end)
+    return run.blocks, f"{run.family}×{len(run)}"
+
+
 _BULLET = re.compile(r"^(?:[-*•·]\s*)?[◆■●▲★☆◇□○•·]|^[-*•]\s")
 # A stray mark before a heading in an OCR'd digest: "3文化地标…", "A 实施…", "会 实施…".
 _STRAY = re.compile(r"^(?:[0-9A-Za-z](?![0-9.%])\s?|[\u4e00-\u9fff] )(?=[\u4e00-\u9fff\"“])")
@@ -113,311 +505,188 @@ _ANNOUNCE = re.compile(
 )
 
 
-def _marker_number(style: str, token: str) -> int | None:
-    if style == "circled":
-        return ord(token) - ord("①") + 1
-    return cn_int(token) if style in ("paren", "shi", "ordinal") else int(token)
-
-
-def _title_of(text: str) -> str:
-    """The heading sentence of an area: up to the first full stop, without bold marks."""
-    text = text.strip()
-    bold = re.match(r"^\*\*(.+?)\*\*", text)
-    if bold:
-        return bold.group(1).strip()
-    text = text.replace("**", "")
-    cut = re.search(r"[。!！?？;；:：]", text)
-    title = text[: cut.start()] if cut else text
-    return title.strip().rstrip("，,、 ")
-
-
-def _numbered_blocks(lines: list[Line], end: int) -> list[Block]:
-    """The longest run 1, 2, 3, … of one numbering style among the lines."""
-    found: list[list[tuple[Line, re.Match[str], str]]] = []
-    for style, pattern in _MARKERS:
-        run: list[tuple[Line, re.Match[str], str]] = []
-        runs: list[list[tuple[Line, re.Match[str], str]]] = []
-        for line in lines:
-            match = pattern.match(line.text)
-            if not match:
-                continue
-            number = _marker_number(style, match.group(1))
-            if number == 1:
-                if run:
-                    runs.append(run)
-                run = [(line, match, style)]
-            elif run and number == len(run) + 1:
-                run.append((line, match, style))
-        if run:
-            runs.append(run)
-        longest = max(runs, key=len, default=[])
-        if len(longest) >= 2:
-            found.append(longest)
-    if not found:
-        return []
-    # Styles are tried from the highest level down ((一) before 一是 before 1.); a lower
-    # level wins only when the higher one is a short run nested inside it.
-    most = max(len(run) for run in found)
-    best = next(run for run in found if len(run) >= max(2, most // 2))
-    blocks = []
-    for i, (line, match, _style) in enumerate(best):
-        block_end = best[i + 1][0].start - 1 if i + 1 < len(best) else end
-        body = line.text[match.end() :]
-        title = _title_of(body)
-        title_start = line.start + match.end() + (body.find(title) if title in body else 0)
-        blocks.append(
-            Block(title, line.start, block_end, title_start, title_start + len(title), match.group(0).strip())
-        )
-    return blocks
-
-
-def _digest_blocks(lines: list[Line], end: int) -> list[Block]:
-    """Areas of a digest without numbers: short heading lines that open bullets or bodies."""
-    announced = [i for i, line in enumerate(lines) if _ANNOUNCE.search(line.text) and len(line.text) <= 40]
+def _digest_blocks(lines: list[Line], span: Span) -> list[Block]:
+    """Areas of a digest without numbers: short heading lines that open a group of bullets,
+    or a title and its body on one line ("创新活力更加迸发 浙江新型算力中心…")."""
+    inside = [ln for ln in lines if span.start <= ln.start < span.end]
+    announced = [i for i, ln in enumerate(inside) if _ANNOUNCE.search(ln.text) and len(ln.text) <= 40]
     if announced:
-        lines = lines[announced[-1] + 1 :]
+        inside = inside[announced[-1] + 1 :]
     heads: list[tuple[Line, str, int]] = []
-    for i, line in enumerate(lines):
+    for k, line in enumerate(inside):
         text = line.text
         if _BULLET.match(text) or _ANNOUNCE.search(text):
             continue
         stray = _STRAY.match(text)
         offset = stray.end() if stray else 0
         body = text[offset:]
-        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        nxt = inside[k + 1].text if k + 1 < len(inside) else ""
         if len(body) <= 40 and not re.search(r"[。;；:：]", body) and _BULLET.match(nxt):
             heads.append((line, body, offset))
         elif " " in body[:24] and len(body) > 40 and not re.search(r"[。,，;；:：]", body[: body.index(" ")]):
-            # "创新活力更加迸发 浙江新型算力中心…": a title, a space, then its body
             heads.append((line, body[: body.index(" ")], offset))
-            # A flattened digest may run the next title on after a full stop: "…第一。 发展势头更加强劲 阿里…"
             for inner in _INLINE_TITLE.finditer(text, offset + body.index(" ")):
                 heads.append((line, inner.group(1), inner.start(1)))
     if len(heads) < 2:
         return []
     blocks = []
-    for i, (line, title, offset) in enumerate(heads):
+    for k, (line, title, offset) in enumerate(heads):
         start = line.start + offset
-        block_end = heads[i + 1][0].start + heads[i + 1][2] - 1 if i + 1 < len(heads) else end
-        title = title.replace("**", "").strip()
-        blocks.append(Block(title, start, block_end, start, start + len(title), ""))
+        stop = heads[k + 1][0].start + heads[k + 1][2] - 1 if k + 1 < len(heads) else span.end
+        title = title.strip()
+        blocks.append(Block(title, start, stop, start, start + len(title), ""))
     return blocks
 
 
-def _inline_blocks(lines: list[Line], end: int) -> list[Block]:
-    """Areas numbered 一是, 二是 … inside one paragraph; each title is its first sentence."""
-    for line in lines:
-        marks = [m for m in _INLINE_MARK.finditer(line.text)]
-        run: list[re.Match[str]] = []
-        for mark in marks:
-            if cn_int(mark.group(1)) == len(run) + 1:
-                run.append(mark)
-        if len(run) < 3:
-            continue
-        blocks = []
-        for i, mark in enumerate(run):
-            stop = run[i + 1].start() if i + 1 < len(run) else len(line.text)
-            body = line.text[mark.end() : stop]
-            title = _title_of(body)
-            start = line.start + mark.end()
-            block_end = line.start + stop if i + 1 < len(run) else end
-            blocks.append(Block(title, line.start + mark.start(1), block_end, start, start + len(title), mark.group(0)))
-        return blocks
-    return []
+# -- the whole report --------------------------------------------------------------------------
 
 
-def _areas(lines: list[Line], end: int) -> list[Block]:
-    return _numbered_blocks(lines, end) or _digest_blocks(lines, end) or _inline_blocks(lines, end)
+_ANNEX_LIST = re.compile(r"(?:民生|为民|惠民)?实事(?:项目)?(?:清单)?$|实事项目|名词解释|附件|附表")
 
 
-# --- problems, targets ------------------------------------------------------------------------
-
-_PROBLEMS = re.compile(
-    r"清醒(?:地)?(?:看到|认识到)|存在(?:的)?(?:一些|不少)?(?:突出)?(?:问题|不足|困难)"
-    r"|(?:困难|问题)和(?:挑战|问题)|面临(?:一些|不少)(?:困难|问题|挑战)"
-)
-_TARGET_ITEM = re.compile(
-    r"^(?:\d{1,2}[.、]|[(（]\d{1,2}[)）]|[①-⑳]|——|-|•|[一二三四五六七八九十]+是)\s*\S"
-)
-_TARGETS_STRONG = re.compile(r"主要预期目标|预期目标")
-_TARGETS = re.compile(r"主要目标|主要指标")
-
-
-def _lines(text: str) -> list[Line]:
-    lines, pos = [], 0
-    for raw in text.split("\n"):
-        if raw.strip():
-            lines.append(Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return lines
+def _annex_start(lines: list[Line], text: str) -> int:
+    """Where the annexes begin: an annex heading, or, after the closing, the heading of a
+    list of projects (2026年为民实事)."""
+    closing = None
+    for i, line in enumerate(lines):
+        if i > 0 and _ANNEX.match(line.text) and len(line.text) <= 30:
+            return line.start
+        if line.start > len(text) * 0.6 and re.match(r"^各位代表", line.text) and re.search(r"[!！]$", line.text.rstrip()):
+            closing = i
+        elif closing is not None and i > closing and is_heading_line(line.text, 30) and _ANNEX_LIST.search(line.text):
+            return line.start
+    return len(text)
 
 
-def _targets_span(lines: list[Line], lo: int, hi: int) -> Span | None:
-    """The paragraph that states the main expected targets, from its first target on."""
-    for pattern in (_TARGETS_STRONG, _TARGETS):
-        for i, line in enumerate(lines):
-            if not lo <= line.start < hi or _NUMBERED_PART.match(line.text):
-                continue
-            match = pattern.search(line.text)
-            if not match or re.search(r"十[一二三四五六七八九]?五|20[3-9]\d", line.text[: match.start()]):
-                continue
-            rest = line.text[match.end() :]
-            colon = re.match(r"^[^。；;,，]{0,12}?(?:是|为|如下)?\s*[:：]\s*", rest) or re.match(
-                r"^(?:是|为)(?=[^。；;]{2,30}\d)", rest
-            )
-            if colon and len(rest) > colon.end() + 4:
-                start = line.start + match.end() + colon.end()
-                return Span(start, line.end)
-            if (colon or (len(line.text) <= 40 and not rest.strip("。: "))) and i + 1 < len(lines):
-                # a heading or a line ending in a colon: the targets follow, on one line
-                # or as a list of short lines ("1.地区生产总值增长6%左右；")
-                listed = [lines[i + 1]]
-                for nxt in lines[i + 2 :]:
-                    if not _TARGET_ITEM.match(nxt.text) or len(nxt.text) > 80 or _part_heading(nxt.text):
-                        break
-                    listed.append(nxt)
-                if len(listed) == 1 or _TARGET_ITEM.match(listed[0].text):
-                    return Span(listed[0].start, listed[-1].end)
-                return Span(listed[0].start, listed[0].end)
-    return None
-
-
-# --- the whole report -------------------------------------------------------------------------
+def _head_end(lines: list[Line]) -> int:
+    """Where the head (title, date, speaker, 各位代表, 现在我代表…) ends."""
+    for line in lines[:12]:
+        if re.search(r"(?:代表|向大会)[^。]{0,20}(?:报告|作)[^。]{0,10}工作|请予审议", line.text):
+            return line.end
+    for line in lines[:8]:
+        if line.text.startswith("各位代表"):
+            return line.end
+    return lines[0].end if lines else 0
 
 
 def segment(text: str) -> Sections:
     sections = Sections(text=text)
-    lines = _lines(text)
+    lines = lines_of(text)
     if not lines:
         return sections
     sections.title = Span(lines[0].start, lines[0].end)
-
-    annex_at = len(text)
-    parts: list[tuple[str, str, int]] = []  # (kind, title, line index)
-    for i, line in enumerate(lines):
-        if i > 0 and _ANNEX.match(line.text) and len(line.text) <= 30:
-            annex_at = line.start
-            break
-        heading = _part_heading(line.text)
-        if heading:
-            parts.append((heading[0], heading[1], i))
+    head_end = _head_end(lines)
+    year = _plan_year(lines, head_end)
+    sections.plan_year = year
+    review_year = year - 1 if year is not None else None
+    annex_at = _annex_start(lines, text)
     if annex_at < len(text):
         sections.annexes.append(Span(annex_at, len(text)))
+    body_lines = [ln for ln in lines if ln.start < annex_at]
+    chapters = _chapters(body_lines, year, annex_at, head_end)
+    _settle_roles(chapters)
+    notes = sections.notes
+    if chapters:
+        notes.append("章节：" + "；".join(f"{c.title[:16]}（{c.role}）" for c in chapters))
 
-    def part_span(k: int) -> Span:
-        first = lines[parts[k][2]]
-        stop = lines[parts[k + 1][2]].start - 1 if k + 1 < len(parts) else annex_at
-        return Span(first.start, max(first.end, min(stop, annex_at)))
+    place = _Place(head_end=head_end)
+    for c in chapters:
+        span = Span(c.start, c.end)
+        if c.role in ("review", "review5"):
+            place.review.append(span)
+        if c.role in ("review5", "long"):
+            place.five.append(span)
+        if c.role == "plan":
+            place.plan.append(span)
 
-    review_k = next((k for k, p in enumerate(parts) if p[0] == "review"), None)
-    plan_ks = [k for k, p in enumerate(parts) if p[0] == "plan" and (review_k is None or k > review_k)]
-    long_ks = [k for k, p in enumerate(parts) if p[0] == "long"]
-    self_k = next((k for k, p in enumerate(parts) if p[0] == "self"), None)
+    # The targets decide where this year's plan is when the headings do not.
+    targets, candidates = _targets(body_lines, place, year, annex_at)
+    sections.targets = targets
+    sections.target_candidates = candidates
+    if targets is not None:
+        notes.append(f"主要预期目标：选用得分最高的段落（{candidates[0].reason}）")
+        for c in chapters:
+            if c.start <= targets.start < c.end + 1 and c.role != "plan":
+                c.role = "plan"
+        seen = False
+        for c in chapters:  # chapters after the targets are the plan, unless they say otherwise
+            if c.start <= targets.start < c.end + 1:
+                seen = True
+            elif seen and c.role in ("other", "review", "review5"):
+                c.role = "plan"
 
-    # The review: its own part, or everything before the plan when there are no headings.
-    if review_k is not None:
-        review = part_span(review_k)
-        # A review part that stops at an unclassed heading keeps going until a plan part.
-        k = review_k + 1
-        while k < len(parts) and parts[k][0] == "other":
-            review = Span(review.start, part_span(k).end)
-            k += 1
-        sections.review = review
-    elif plan_ks:
-        first_plan = lines[parts[plan_ks[0]][2]].start
-        if first_plan > lines[0].end + 200:
-            sections.review = Span(lines[1].start if len(lines) > 1 else 0, first_plan - 1)
+    review_chapters = [c for c in chapters if c.role == "review"]
+    if not review_chapters:
+        review_chapters = [c for c in chapters if c.role == "review5"]
+    plan_chapters = [c for c in chapters if c.role == "plan"]
+    self_chapter = next((c for c in chapters if c.role == "self"), None)
+    sections.five_year = [Span(c.start, c.end) for c in chapters if c.role in ("review5", "long")]
 
-    if plan_ks:
-        first = part_span(plan_ks[0])
-        last = part_span(plan_ks[-1])
-        sections.plan = Span(first.start, last.end)
-    if self_k is not None:
-        sections.self_building = part_span(self_k)
+    # -- the review
+    if review_chapters:
+        first, last = review_chapters[0], review_chapters[-1]
+        sections.review = Span(first.start, last.end)
+        one_year = _one_year_review(lines, Span(first.start, last.end), review_year)
+    else:
+        stop = targets.start if targets else (plan_chapters[0].start if plan_chapters else None)
+        if stop is not None and stop > head_end + 200:
+            sections.review = Span(head_end + 1, _line_start_before(lines, stop))
+        one_year = sections.review
+    if sections.review is not None and one_year is not None:
+        _fill_review(sections, lines, one_year, targets)
 
-    if sections.review:
-        _fill_review(sections, lines)
-
-    # The targets: in the plan, else anywhere after the review.
-    lo = sections.plan.start if sections.plan else (sections.review.end if sections.review else 0)
-    hi = annex_at
-    sections.targets = _targets_span(lines, lo, hi) or (
-        _targets_span(lines, 0, hi) if not sections.review else None
-    )
-
-    # Key tasks: the numbered areas of this year's plan part(s), skipping five-year-plan parts.
-    candidates = plan_ks[::-1] or ([] if sections.review or long_ks else [])
-    for k in candidates:
-        span = part_span(k)
-        part_lines = [ln for ln in lines if span.start <= ln.start < span.end and ln.start != span.start]
-        blocks = _task_blocks(part_lines, span.end, sections.targets)
-        if blocks:
-            sections.task_areas = blocks
-            sections.tasks = Span(blocks[0].start, blocks[-1].end)
-            break
-    if not sections.task_areas and plan_ks:
-        # Key tasks written as parts of their own: 二、…工作安排 / 三、聚焦… / 四、…
-        k = plan_ks[-1] + 1
-        blocks = []
-        while k < len(parts) and parts[k][0] in ("other", "plan"):
-            span = part_span(k)
-            line = lines[parts[k][2]]
-            number = _NUMBERED_PART.match(line.text) or _SECTION_PART.match(line.text)
-            title = _title_of(parts[k][1])
-            title_start = line.text.find(title)
-            if number is None or title_start < 0:
-                break
-            start = line.start + title_start
-            blocks.append(Block(title, span.start, span.end, start, start + len(title), number.group(1)))
-            k += 1
-        if len(blocks) >= 2:
-            sections.task_areas = blocks
-            sections.tasks = Span(blocks[0].start, blocks[-1].end)
-    if not sections.task_areas and long_ks and not plan_ks:
-        # Only a five-year-plan part: its areas are the nearest thing to tasks.
-        span = part_span(long_ks[-1])
-        part_lines = [ln for ln in lines if span.start < ln.start < span.end]
-        blocks = _task_blocks(part_lines, span.end, sections.targets)
-        if blocks:
-            sections.task_areas = blocks
-            sections.tasks = Span(blocks[0].start, blocks[-1].end)
-    if sections.self_building and sections.task_areas:
-        # The self-building part ends the task list when it is a part of its own.
-        sb = sections.self_building
-        sections.task_areas = [b for b in sections.task_areas if b.start < sb.start]
-        for block in sections.task_areas:
-            block.end = min(block.end, sb.start - 1)
+    # -- the plan and its key tasks
+    if plan_chapters:
+        sections.plan = Span(plan_chapters[0].start, plan_chapters[-1].end)
+    elif targets is not None:
+        stop = self_chapter.start - 1 if self_chapter and self_chapter.start > targets.start else annex_at
+        sections.plan = Span(_line_start_of(lines, targets.start), stop)
+    if sections.plan is not None:
+        _fill_tasks(sections, lines, chapters, targets, self_chapter)
+    if self_chapter is not None:
+        sections.self_building = Span(self_chapter.start, self_chapter.end)
+    if not sections.review_areas and sections.review is not None and one_year is not None:
+        sections.review_areas = _digest_blocks(lines, one_year)
     return sections
 
 
-def _task_blocks(part_lines: list[Line], end: int, targets: Span | None) -> list[Block]:
-    # Areas come after the targets when the part states them first.
-    if targets:
-        after = [ln for ln in part_lines if ln.start >= targets.end]
-        if after:
-            blocks = _areas(after, end)
-            if blocks:
-                return blocks
-    return _areas(part_lines, end)
+def _line_start_of(lines: list[Line], pos: int) -> int:
+    return max((ln.start for ln in lines if ln.start <= pos), default=0)
 
 
-def _fill_review(sections: Sections, lines: list[Line]) -> None:
-    review = sections.review
-    assert review is not None
-    body = [ln for ln in lines if review.start < ln.start < review.end]
+def _line_start_before(lines: list[Line], pos: int) -> int:
+    """The end of the line before the one holding ``pos``."""
+    start = _line_start_of(lines, pos)
+    return max(start - 1, 0)
+
+
+def _fill_review(sections: Sections, lines: list[Line], span: Span, targets: Span | None) -> None:
+    body = [ln for ln in lines if span.start <= ln.start < span.end]
+    if body and sections.review is not None and body[0].start == sections.review.start and is_heading_line(body[0].text, 50):
+        body = body[1:]  # the chapter heading
     problem_at = None
-    for line in body:
-        if _PROBLEMS.search(line.text[:60]):
+    for k, line in enumerate(body):
+        # the problems close the review; an opening that speaks of 困难和挑战 is not them
+        if k >= 2 and _PROBLEMS.search(line.text[:60]):
             problem_at = line.start
             break
-    area_end = (problem_at - 1) if problem_at is not None else review.end
-    area_lines = [ln for ln in body if ln.start < area_end]
-    sections.review_areas = _areas(area_lines, area_end)
+    if problem_at is None and sections.review is not None:
+        # the problems may close the review chapter after a five-year paragraph
+        for line in lines:
+            if span.end <= line.start < sections.review.end and _PROBLEMS.search(line.text[:60]):
+                problem_at = line.start
+                break
+    area_end = (problem_at - 1) if problem_at is not None and problem_at < span.end else span.end
+    if body:
+        area_span = Span(body[0].start, max(area_end, body[0].end))
+        blocks, how = _best_run(lines, area_span, targets)
+        sections.review_areas = blocks
+        if how:
+            sections.notes.append(f"工作回顾：编号领域 {how}")
     if problem_at is not None:
-        # The problems run to the end of the review, or to a line that turns to this year.
-        stop = review.end
-        for line in body:
-            if line.start > problem_at and re.match(r"^(各位代表|今年|2\d{3}年是|新的一年)", line.text):
+        stop = sections.review.end if sections.review is not None else span.end
+        for line in lines:
+            if line.start > problem_at and line.start < stop and re.match(r"^(各位代表|今年|2\d{3}年是|新的一年)", line.text):
                 stop = line.start - 1
                 break
         sections.problems = Span(problem_at, stop)
@@ -425,3 +694,34 @@ def _fill_review(sections: Sections, lines: list[Line]) -> None:
     opening = [ln for ln in body if ln.start < first_area]
     if opening:
         sections.review_opening = Span(opening[0].start, opening[-1].end)
+
+
+def _fill_tasks(
+    sections: Sections, lines: list[Line], chapters: list[Chapter], targets: Span | None,
+    self_chapter: Chapter | None,
+) -> None:  # fmt: skip
+    plan = sections.plan
+    assert plan is not None
+    start = targets.end + 1 if targets is not None and plan.start <= targets.start <= plan.end else plan.start
+    stop = plan.end
+    if self_chapter is not None and start < self_chapter.start < stop:
+        stop = self_chapter.start - 1
+    if stop <= start:
+        return
+    span = Span(start, stop)
+    # Chapters after the targets that carry the tasks themselves (三、…九、)
+    task_chapters = [
+        c for c in chapters
+        if c.numbered and start <= c.start < stop and c.role == "plan"
+    ]  # fmt: skip
+    blocks, how = _best_run(lines, span, targets, chapters=task_chapters)
+    if not blocks:
+        blocks = _digest_blocks(lines, span)
+        how = "digest" if blocks else ""
+    if not blocks and targets is not None and plan.start < targets.start:
+        # tasks written before the targets
+        blocks, how = _best_run(lines, Span(plan.start, targets.start), None)
+    if blocks:
+        sections.task_areas = blocks
+        sections.tasks = Span(blocks[0].start, blocks[-1].end)
+        sections.notes.append(f"重点任务：编号领域 {how}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from summarizer.report.outline import cn_int
 from summarizer.report.prepared import PreparedReport
 from summarizer.report.sections import Block, Span
 from summarizer.schema import Completeness, Evidence, PartCheck, ReportSummary
@@ -84,8 +85,6 @@ def _unfound_targets(report: PreparedReport, found: int) -> PartCheck:
 
 
 def _gaps(blocks: Sequence[Block]) -> list[str]:
-    from summarizer.report.segment import cn_int
-
     numbers = []
     for block in blocks:
         digits = re.sub(r"[^0-9一二三四五六七八九十两]", "", block.marker)
