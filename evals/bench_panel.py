@@ -32,9 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 from summarizer.analysis.divisions import find_division  # noqa: E402
 from summarizer.report.load import load_path  # noqa: E402
+from summarizer.report.normalize import canon  # noqa: E402
 
 LIMIT_SECONDS = 300
 _NAMED = re.compile(r"^(\d{4})_(province|city|district|county)_(.+)\.\w+$")
+
+
+def _plain(text: str) -> str:
+    """Text as quotes are written: width folded, no white space or Markdown marks."""
+    return re.sub(r"\s+|\*\*|<!--.*?-->", "", canon(text))
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -56,7 +62,7 @@ def _quotes(rows: list[dict[str, str]]) -> tuple[int, int, list[str]]:
             start, end = int(row[f"{prefix}_start"]), int(row[f"{prefix}_end"])
             stored = quote[1:] if quote.startswith("'") and quote[1:2] in "=+-@" else quote
             checked += 1
-            if re.sub(r"[\r\n]+\s*", "", texts[source][start:end]).strip() == stored:
+            if _plain(texts[source][start:end]) == _plain(stored):
                 found += 1
             else:
                 misses.append(f"panel.csv line {n}: {prefix} quote not at {start}-{end}")

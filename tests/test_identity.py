@@ -82,6 +82,21 @@ def test_a_report_that_never_names_itself_is_known_by_the_region_it_names_most()
     assert who.region_basis == "most named in the text"
 
 
+def test_the_state_councils_report_is_national(seed_text):
+    text = (
+        "各位代表：\n\n现在，我代表国务院，向大会报告政府工作，请予审议。\n\n一、2018年工作回顾\n"
+        * 2
+    )
+    who = identify(text)
+    assert (who.region, who.level, who.year) == ("全国", "national", 2019)
+    # A province's report the engine took for the national one stays the province's.
+    meta = ReportMeta(region="全国", level="national", year=2020)
+    province = identify(
+        _report("<!-- 尹弘在河南省第十三届人民代表大会第三次会议上作政府工作报告 -->"), None, meta
+    )
+    assert province.region == "河南省" and any("全国" in note for note in province.notes)
+
+
 def test_nothing_found_means_unknown_not_a_guess():
     who = identify(_report("政府工作报告"))
     assert who.region is None and who.key is None and who.year is None and not who.known

@@ -18,6 +18,7 @@ from summarizer.cli import app
 from summarizer.panel import run_panel
 from summarizer.panel.overview import gdp_targets, overview
 from summarizer.report.load import load_path
+from summarizer.report.normalize import canon
 from tests.conftest import SEEDS, SHARED
 
 CORPUS = SHARED / "datasets" / "corpus"
@@ -98,6 +99,7 @@ def _texts(folder: Path) -> Path:
         ("c.txt", YINCHUAN_2020),
         ("d.txt", NINGXIA_2020_DIGEST),
         ("e.txt", NAMELESS),
+        ("f.txt", NINGXIA_2021),  # the same bytes as b.txt
     ):
         (folder / name).write_text(text, encoding="utf-8")
     return folder
@@ -115,6 +117,10 @@ def made(tmp_path_factory):
 @pytest.fixture(scope="module")
 def seeds_panel(tmp_path_factory):
     return run_panel([str(SEEDS)], tmp_path_factory.mktemp("seeds") / "out", BatchSettings())
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+|\*\*|<!--.*?-->", "", canon(text))
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -156,6 +162,7 @@ def test_an_unknown_region_is_left_out_and_said_so_and_a_digest_gives_way(made):
     summary = (made.out_dir / "summary.md").read_text(encoding="utf-8")
     assert "e.txt: region and year unknown" in summary
     assert "d.txt" in summary
+    assert re.search(r"f\.txt: the same file as \S*b\.txt", summary)
     assert made.exit_code == 0  # told in the summary, not an error
     reports = {Path(r["source"]).name: r for r in _read_csv(made.out_dir / "reports.csv")}
     assert reports["e.txt"]["status"].startswith("unknown")
@@ -173,7 +180,8 @@ def test_every_quote_stands_in_its_source_at_its_offsets(made, seeds_panel):
                 continue
             text = load_path(source).text
             start, end = getattr(row, f"{prefix}_start"), getattr(row, f"{prefix}_end")
-            assert re.sub(r"[\r\n]+\s*", "", text[start:end]).strip() == quote
+            # As quotes are written: width folded, no white space or Markdown marks.
+            assert _plain(text[start:end]) == _plain(quote)
             checked += 1
     assert all(row.target_quote for row in rows)
     assert checked == made.overview.quotes.checked + seeds_panel.overview.quotes.checked

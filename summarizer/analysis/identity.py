@@ -58,6 +58,8 @@ _SPEAKER = re.compile(
     r"(?:省长|市长|区长|县长|州长|盟长|旗长|专员|主席)"
 )
 _ON_BEHALF = re.compile(rf"我代表({_NAME})(?:人民)?政府")
+# The State Council's report: 我代表国务院, 国务院总理, 在第十四届全国人民代表大会….
+_NATIONAL = re.compile(r"我代表国务院|国务院(?:代理)?总理|届全国人民代表大会第")
 _NOT_A_NAME = re.compile(rf"^(?:{_UNIT}$|(?:本|我|全|各|该){_UNIT}|[年在]|自治)")
 # A year that names the report: 2025年杭州市政府工作报告, 陕西省2015年政府工作报告, …报告（2017年）.
 _TITLE_YEAR = re.compile(
@@ -157,9 +159,12 @@ def _region_candidates(lines: list[str]) -> list[tuple[str, str]]:
             if match:
                 found.append((match.group(1), basis))
                 break
-    match = _ON_BEHALF.search("".join(lines[:40]))
+    opening = "".join(lines[:40])
+    match = _ON_BEHALF.search(opening)
     if match:
         found.append((match.group(1), "我代表…政府"))
+    if _NATIONAL.search(opening):
+        found.append(("全国", "我代表国务院"))
     return [(name, basis) for name, basis in found if _plausible(name)]
 
 
@@ -228,6 +233,8 @@ class _Place:
 
 
 def _resolve(name: str) -> _Place:
+    if name == "全国":
+        return _Place("全国", "全国", "national", None, None)
     division = _division(name)
     if division is not None:
         parent = None if division.level == "province" else division.province
@@ -336,7 +343,8 @@ def _read_region(
 ) -> tuple[_Place | None, str | None, str | None, list[str]]:
     """(place, as written, basis, notes): the first witness, refined and checked by the rest."""
     witnesses = _region_candidates(lines)
-    if meta is not None and meta.region and meta.region != "全国" and _plausible(meta.region):
+    national_meta = meta is not None and meta.region == "全国" and level is not None
+    if meta is not None and meta.region and _plausible(meta.region) and not national_meta:
         witnesses.append((meta.region, "summary meta"))
     path_region = _from_path(source)
     if path_region is not None:
@@ -346,8 +354,6 @@ def _read_region(
         if named is not None:
             witnesses.append((named, "most named in the text"))
     if not witnesses:
-        if meta is not None and meta.region == "全国" and level is None:
-            return _Place("全国", "全国", "national", None, None), "全国", "summary meta", []
         return None, None, None, []
     places = [(_resolve(name), basis) for name, basis in witnesses]
     place, basis = places[0]

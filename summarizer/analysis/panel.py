@@ -24,6 +24,7 @@ from summarizer.analysis.identity import ReportIdentity
 from summarizer.analysis.indicators import indicator_key
 from summarizer.analysis.results import locate_target
 from summarizer.analysis.track import VERDICT_LABELS, TrackedTarget, TrackReport, track
+from summarizer.report.index import search_form
 from summarizer.report.prepared import PreparedReport
 from summarizer.schema import ReportSummary
 
@@ -37,7 +38,8 @@ __all__ = [
 ]
 
 _KIND_RANK = {"full": 0, "partial": 1, "digest": 2}
-_BREAKS = re.compile(r"[\r\n]+\s*")
+# Markdown and web marks the normalisation drops from a quote (**bold**, <!-- captions -->).
+_MARKUP = re.compile(r"\*\*|<!--.*?-->", re.S)
 
 
 @dataclass
@@ -264,8 +266,10 @@ class QuoteCheck:
 def check_quotes(rows: Iterable[PanelRow], texts: Mapping[str, str]) -> QuoteCheck:
     """Check each row's target and result quote against ``texts`` (source -> original text).
 
-    A quote is found when the source's characters from start to end, line breaks taken out
-    (as quotes are written), are the quote.
+    A quote is found when the source's characters from start to end are the quote, compared
+    as quotes are written: width folded, white space, line breaks and Markdown marks taken
+    out (:func:`~summarizer.report.index.search_form`).  The whole span must be the quote:
+    a span that merely contains it is a miss.
     """
     checked = found = 0
     misses = []
@@ -277,8 +281,12 @@ def check_quotes(rows: Iterable[PanelRow], texts: Mapping[str, str]) -> QuoteChe
             checked += 1
             start, end = getattr(row, f"{prefix}_start"), getattr(row, f"{prefix}_end")
             text = texts.get(source or "")
-            if text is not None and _BREAKS.sub("", text[start:end]).strip() == quote:
+            if text is not None and _same(text[start:end], quote):
                 found += 1
             else:
                 misses.append(f"row {n + 1} {prefix} quote not at {start}-{end} of {source}")
     return QuoteCheck(checked, found, tuple(misses))
+
+
+def _same(span: str, quote: str) -> bool:
+    return bool(quote) and search_form(_MARKUP.sub("", span)) == search_form(_MARKUP.sub("", quote))

@@ -74,6 +74,7 @@ def run_panel(
         reports=len(found.reports),
         failed=[f"{item.source}: {item.reason}" for item in found.failed],
     )
+    view.set_aside += [f"{item.source}: {item.reason}" for item in found.duplicates]
     view.notes += list(quotes.misses)
     files = write_tables(out_dir, panel.rows, formats)
     files.append(write_reports(out_dir, panel))

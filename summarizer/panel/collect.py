@@ -38,6 +38,7 @@ class Collected:
     reports: list[PanelReport] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # source -> original text
     failed: list[SetAside] = field(default_factory=list)
+    duplicates: list[SetAside] = field(default_factory=list)  # same bytes as another input
     batch: BatchResult | None = None  # the batch run over report files, if any
 
 
@@ -69,6 +70,9 @@ def collect(
         for outcome in result.outcomes:
             if outcome.summary is not None:
                 _add(found, outcome.source, outcome.summary)
+            elif outcome.status == "duplicate":
+                first = outcome.found.duplicate_of
+                found.duplicates.append(SetAside(outcome.source, f"the same file as {first}"))
             elif outcome.status in ("failed", "problem", "not_started"):
                 found.failed.append(SetAside(outcome.source, outcome.reason or outcome.status))
     return found
