@@ -4,7 +4,8 @@ Reports number their headings in a handful of families, at any level and in any 
 
     chapter  一、        part    第一部分        paren   (一)        shi      一是
     ordinal  第一,       dot     1、 / 1.        pdigit  (1)         circled  ①
-    listnum  - 1 …       dash    ——…            (inline: …。二是… inside one paragraph)
+    listnum  - 1 …       dash    ——…            lead     产业升级步伐加快。… (a short
+    first sentence that heads its paragraph)    (inline: …。二是… inside one paragraph)
 
 A *run* is a list of consecutive items of one family, numbered 1, 2, 3 … (dash items count
 as numbered in order).  :func:`runs` finds every run in a stretch of lines, each with its
@@ -177,19 +178,23 @@ def runs(lines: list[Line], end: int, *, chapters: bool = False) -> list[Run]:
 
     def close(family: str) -> None:
         items, _ = open_runs.pop(family, ([], None))
-        if len(items) >= 2:
-            found.append(_make_run(family, items, lines, end))
+        if len(items) >= (2 if family in FAMILY_NAMES else 3):
+            found.append(_make_run(family.split(":")[0], items, lines, end))
 
     for i, line in enumerate(lines):
-        marker = marker_of(line.text)
+        marker = marker_of(line.text) or _lead_marker(line.text) or _opener_marker(line.text)
         if marker is None:
             continue
+        if marker.family in FAMILY_NAMES and marker.family != "dash":
+            # a numbered item ends the unnumbered lists that run across it
+            for family in [f for f in open_runs if f not in FAMILY_NAMES or f == "dash"]:
+                close(family)
         family = marker.family
         if family in ("chapter", "part") and not chapters:
             continue
         items, last = open_runs.get(family, ([], None))
-        if family == "dash":
-            # dash items belong together while no other paragraph of prose breaks them
+        if family not in FAMILY_NAMES or family == "dash":
+            # unnumbered items belong together while few paragraphs of prose break them
             if items and not _dash_continues(lines, items[-1][0], i):
                 close(family)
                 items, last = [], None
@@ -209,6 +214,29 @@ def runs(lines: list[Line], end: int, *, chapters: bool = False) -> list[Run]:
     return found
 
 
+_LEAD = re.compile(r"^([^。,，;；:：!！?？“”()]{4,24})。(?=.{20})")
+
+
+def _lead_marker(text: str) -> Marker | None:
+    """A paragraph headed by a short sentence of its own: "产业升级步伐加快。加快改造…"."""
+    match = _LEAD.match(text)
+    if match is None or re.search(r"\d", match.group(1)):
+        return None
+    return Marker("lead", None, 0, "")
+
+
+_OPENER = re.compile(r"^((?:各位代表[!！,，]?)?[^\d,，。;；:：!！]{2,8})[,，]\s*(我们)?")
+
+
+def _opener_marker(text: str) -> Marker | None:
+    """Paragraphs that open alike, "一年来,我们坚持…" "过去五年,是…的五年": the opening
+    words, up to the first comma, name the list (family ``opener:一年来``)."""
+    match = _OPENER.match(text)
+    if match is None or len(text) < 60:
+        return None
+    return Marker(f"opener:{match.group(1)}", None, match.end(), match.group(1))
+
+
 def _dash_continues(lines: list[Line], previous: int, current: int) -> bool:
     """Whether the dash item at ``current`` continues the list whose last item is ``previous``:
     at most a few lines of its body between them."""
@@ -222,6 +250,9 @@ def _make_run(family: str, items: list[tuple[int, Marker]], lines: list[Line], e
         blocks.append(_block(lines[i], marker, block_end))
     first = items[0][1].number or 1
     return Run(family, blocks, [i for i, _ in items], first_number=first)
+
+
+FAMILIES = (*FAMILY_NAMES, "lead")
 
 
 def _inline_runs(line: Line, end: int) -> list[Run]:

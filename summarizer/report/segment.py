@@ -277,14 +277,19 @@ def _settle_roles(chapters: list[Chapter]) -> None:
 
 # -- the one-year review -----------------------------------------------------------------------
 
-_OPENS_FIVE = re.compile(r"^(?:[^。,，]{0,6})(?:过去五年|五年来|近五年|本届政府|十[一二三四五]五(?:时期|期间|以来|规划实施)?)")
+_OPENS_FIVE = re.compile(
+    r"^(?:[^。]{0,20}?)(?:过去(?:的)?五年|五年来|这五年|以来的五年|近五年|本届政府"
+    r"|十[一二三四五]五(?:时期|期间|以来|规划实施))"
+)
 
 
 def _opens_one_year(text: str, review_year: int | None) -> bool:
     head = text[:24]
-    if _ONE_YEAR.search(head[:8]) or re.match(r"^(?:各位代表[!！,，]?)?(?:过去的?一年|一年来|这一年|去年)", text):
+    if _ONE_YEAR.search(head[:8]) or re.match(r"^(?:各位代表[!！,，]?)?(?:刚刚)?(?:过去的?一年|一年来|这一年|去年)", text):
         return True
-    return review_year is not None and bool(re.match(rf"^(?:[^。,，]{{0,6}}){review_year}年", text))
+    return review_year is not None and bool(
+        re.match(rf"^(?:各位代表[!！,，]?)?(?:[^。,，]{{0,6}}){review_year}年", text)
+    )
 
 
 def _one_year_review(lines: list[Line], span: Span, review_year: int | None) -> Span:
@@ -436,7 +441,8 @@ def _targets(lines: list[Line], place: _Place, year: int | None, annex_at: int) 
 
 # -- areas -------------------------------------------------------------------------------------
 
-_LEVEL = {"part": 0, "chapter": 0, "paren": 1, "shi": 2, "ordinal": 2, "dot": 3, "listnum": 3, "pdigit": 4, "circled": 5, "dash": 3}
+_LEVEL = {"part": 0, "chapter": 0, "paren": 1, "shi": 2, "ordinal": 2, "dot": 3, "listnum": 3,
+          "pdigit": 4, "circled": 5, "dash": 3, "lead": 6, "opener": 6}  # fmt: skip
 
 
 def _run_score(run: Run, span: Span, lines: list[Line], targets: Span | None) -> float:
@@ -486,7 +492,7 @@ def _best_run(
     best: tuple[float, Run] | None = None
     for run in found:
         score = _run_score(run, span, lines, targets)
-        if score > 0.2 and (best is None or score > best[0]):
+        if score > 0.1 and (best is None or score > best[0]):
             best = (score, run)
     if best is None:
         return [], ""
