@@ -344,6 +344,17 @@ def test_the_command_resumes_and_writes_the_same_table(tmp_path):
     assert manifest["pairs"] == 1 and manifest["quotes_found"] == manifest["quotes_checked"]
 
 
+def test_a_run_stopped_midway_keeps_what_it_finished(tmp_path):
+    """The summaries finished before a stop are in the journal; the next run only adds."""
+    out = tmp_path / "out"
+    first_two = sorted(SEEDS.glob("*.txt"))[:2]
+    run_batch([str(p) for p in first_two], out / "batch", BatchSettings())  # the stopped run
+    result = CliRunner().invoke(app, ["panel", str(SEEDS), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    counts = json.loads((out / "batch" / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    assert (counts["resumed"], counts["summarised"]) == (2, 3)
+
+
 def test_bad_usage_is_one_line_and_exit_2(tmp_path):
     runner = CliRunner()
     for args, message in (

@@ -37,7 +37,12 @@ def _charts(view: Overview) -> Any:
         for t in view.gdp
     ]
     shares = [
-        {"年份": str(y.year), "达成率": y.share_met, "已判断": y.met + y.missed}
+        {
+            "年份": str(y.year),
+            "达成率": y.share_met,
+            "已判断": y.met + y.missed,
+            "标注": f"{y.met}/{y.met + y.missed}",
+        }
         for y in view.years
         if y.share_met is not None
     ]
@@ -72,7 +77,7 @@ def _charts(view: Overview) -> Any:
         )
     )
     top = (spread + dots).properties(width=width, height=260, title="各年地区生产总值增长目标")
-    met = (
+    bars = (
         alt.Chart(alt.Data(values=shares))
         .mark_bar()
         .encode(
@@ -80,7 +85,10 @@ def _charts(view: Overview) -> Any:
             y=alt.Y("达成率:Q", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             tooltip=["年份:O", alt.Tooltip("达成率:Q", format=".0%"), "已判断:Q"],
         )
-        .properties(width=width, height=140, title="达成率（达成 /（达成 + 未达成））")
+    )
+    counts = bars.mark_text(dy=-6, fontSize=10).encode(text="标注:N")  # met / judged
+    met = (bars + counts).properties(
+        width=width, height=140, title="达成率（达成 /（达成 + 未达成）；柱上为达成数/已判断数）"
     )
     parts = [top, met]
     if gaps:
