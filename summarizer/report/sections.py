@@ -49,6 +49,7 @@ class Sections:
     review: Span | None = None
     review_opening: Span | None = None  # the paragraphs before the first review area
     review_areas: list[Block] = field(default_factory=list)
+    review_areas_from_five_years: bool = False  # the past year has no list; these are five years'
     problems: Span | None = None
     plan: Span | None = None  # the whole part on this year's work
     targets: Span | None = None  # the paragraph(s) stating the main expected targets

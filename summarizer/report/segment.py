@@ -95,26 +95,37 @@ _CONTINUES_TARGETS = re.compile(
 _CLAUSE = re.compile(r"[^,，;；。]+")
 
 
+_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*\d{1,2}\s*日")
+
+
 def _plan_year(lines: list[Line], head_end: int) -> int | None:
-    """The year the report is for: the first year named in its head (title, date line),
-    else the year of this year's plan heading, or the year after the review's."""
-    for line in lines[:8]:
-        text = line.text
-        if line.start > head_end or len(text) > 80 or "各位代表" in text:
-            continue
+    """The year the report is for.  In order: a year in the title that is not a date
+    (2015年政府工作报告); the year of the review heading plus one, or of this year's plan
+    heading; the date it was delivered (one in December is for the next year)."""
+    head = [ln for ln in lines[:10] if ln.start <= head_end and len(ln.text) <= 80 and "各位代表" not in ln.text]
+    for line in head:
+        text = _DATE.sub("", line.text)
         match = _HEAD_YEAR.search(text)
-        if match and ("报告" in text or "会议" in text or "大会" in text or len(text) <= 30):
+        if match and "报告" in text:
             return int(match.group(1))
     for line in lines:
         text = line.text
-        if not is_heading_line(text, 40):
+        if line.start <= head_end or not is_heading_line(text, 40):
             continue
         match = _YEAR.search(text)
         if match is None or _FIVE_PAST.search(text) or _FIVE_PLAN.search(text[: match.start()]):
             continue
-        if _REVIEW_WORDS.search(text):
+        if _REVIEW_WORDS.search(text) and not _PLAN_WORDS.search(text):
             return int(match.group(1)) + 1
-        if _PLAN_WORDS.search(text):
+        if _PLAN_WORDS.search(text) and not _REVIEW_WORDS.search(text):
+            return int(match.group(1))
+    for line in head:
+        date = _DATE.search(line.text)
+        if date:
+            return int(date.group(1)) + (1 if int(date.group(2)) == 12 else 0)
+    for line in head:
+        match = _HEAD_YEAR.search(line.text)
+        if match:
             return int(match.group(1))
     return None
 
@@ -279,7 +290,7 @@ def _settle_roles(chapters: list[Chapter]) -> None:
 
 _OPENS_FIVE = re.compile(
     r"^(?:[^。]{0,20}?)(?:过去(?:的)?五年|五年来|这五年|以来的五年|近五年|本届政府"
-    r"|十[一二三四五]五(?:时期|期间|以来|规划实施))"
+    r"|十[一二三四五]五[”\"]?(?:时期|期间|以来|规划实施))"
 )
 
 
@@ -461,11 +472,15 @@ def _run_score(run: Run, span: Span, lines: list[Line], targets: Span | None) ->
     score -= 0.3 * long_titles / len(titles)
     if len(run) == 2:
         score -= 0.15
-    # a list of livelihood projects or of targets is not a list of areas
+    # a list of livelihood projects or of targets is not a list of areas: the sentence
+    # that announces the list says so
     first_line = next((k for k, ln in enumerate(lines) if ln.start >= run.start), None)
     if first_line is not None:
-        context = " ".join(ln.text[-60:] for ln in lines[max(0, first_line - 2) : first_line])
-        if _LIVELIHOOD.search(context) or re.search(r"\d+件", context):
+        before = lines[first_line - 1].text if first_line > 0 else ""
+        context = re.split(r"[。!！]", before.rstrip("。!！"))[-1]
+        if run.blocks[0].start > lines[first_line].start:  # an inline list: its own paragraph
+            context += lines[first_line].text[: run.blocks[0].start - lines[first_line].start]
+        if _LIVELIHOOD.search(context) or re.search(r"[\d十]+件", context):
             score -= 0.6
     numeric = sum(1 for t in titles if re.search(r"\d", t) and len(t) <= 30)
     if numeric > len(titles) / 2:
@@ -686,6 +701,13 @@ def _fill_review(sections: Sections, lines: list[Line], span: Span, targets: Spa
     if body:
         area_span = Span(body[0].start, max(area_end, body[0].end))
         blocks, how = _best_run(lines, area_span, targets)
+        whole = sections.review
+        if not blocks and whole is not None and (whole.start, whole.end) != (span.start, span.end):
+            # the past year is told without a list: the five-year review's list stands in
+            blocks, how = _best_run(lines, Span(whole.start, area_end if area_end < whole.end else whole.end), targets)
+            if blocks:
+                how += "，取自五年回顾（上一年的回顾没有分领域编号）"
+                sections.review_areas_from_five_years = True
         sections.review_areas = blocks
         if how:
             sections.notes.append(f"工作回顾：编号领域 {how}")
