@@ -181,11 +181,17 @@ def _preference(item: PanelReport) -> tuple[int, int, int, str]:
 
 
 def _as_identified(item: PanelReport) -> ReportSummary:
-    """The summary with the panel's region and year, so that track speaks of the same ones."""
+    """The summary with the panel's region and year, so that track speaks of the same ones.
+
+    The region is given as its own unit (上城区, not 杭州市上城区): track strips it from
+    indicator names (上城区地区生产总值)."""
     who = item.identity
+    region = who.region or ""
+    if who.parent and region.startswith(who.parent) and len(region) > len(who.parent):
+        region = region[len(who.parent) :]
     meta = item.summary.meta.model_copy(
         update={
-            "region": who.region,
+            "region": region,
             "year": who.year,
             "level": who.level or item.summary.meta.level,
         }
