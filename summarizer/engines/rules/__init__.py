@@ -3,11 +3,14 @@
 Each part of the summary is read from the part of the report the segmenter found: headline
 figures from the review's opening, review areas from its numbered headings, targets from the
 targets paragraph, key-task areas with their lead sentences and quantified goals.  Every item
-carries the span it was read from, so its numbers are grounded by construction.
+carries the span it was read from, so its numbers are grounded by construction.  Text that
+addresses a reader or a model (a planted instruction) reads as blank: it never becomes or
+changes an item, and a warning quotes it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from summarizer.engines.rules.areas import review_area, task_area
@@ -16,9 +19,11 @@ from summarizer.engines.rules.meta import looks_truncated, read_meta
 from summarizer.engines.rules.phrases import Pool
 from summarizer.engines.rules.problems import problems_in
 from summarizer.engines.rules.targets import parse_targets
+from summarizer.report.instructions import blank_spans, inside
 from summarizer.schema import EngineInfo, ReportSummary, Warning
 
 if TYPE_CHECKING:
+    from summarizer.report.normalize import NormalizedText
     from summarizer.report.prepared import PreparedReport
 
 __all__ = ["RulesEngine", "summarize", "ENGINE_VERSION"]
@@ -36,18 +41,39 @@ class RulesEngine:
         return summarize(report)
 
 
-def summarize(report: PreparedReport) -> ReportSummary:
-    nt, sections = report.source, report.sections
-    meta = read_meta(sections, report.name)
-    warnings: list[Warning] = []
+def _report_text(
+    nt: NormalizedText, pool: Pool, planted: list[tuple[int, int]]
+) -> tuple[NormalizedText, Pool]:
+    """The text with planted instructions blanked out (offsets kept), and its other numbers."""
+    if not planted:
+        return nt, pool
+    numbers = Pool([q for q in pool if not inside(q.start or 0, q.end or 0, planted)])
+    return replace(nt, text=blank_spans(nt.text, planted), memo={}), numbers
 
-    pool = Pool(report.index.quantities)  # the numbers, extracted once for the whole text
-    headline = headline_figures(nt, sections.review_opening, pool) if sections.review_opening else []
+
+def _planted_warnings(text: str, planted: list[tuple[int, int]]) -> list[Warning]:
+    return [
+        Warning(
+            code="suspicious_instruction",
+            message=f"原文中有一段像是写给模型或读者的指令，不当作报告内容：“{text[a:b].strip()[:60]}”",
+        )
+        for a, b in planted
+    ]
+
+
+def summarize(report: PreparedReport) -> ReportSummary:
+    sections, planted = report.sections, report.index.instructions
+    meta = read_meta(sections, report.name)
+    warnings: list[Warning] = _planted_warnings(report.source.text, planted)
+
+    # the numbers, extracted once for the whole text; planted instructions read as blank
+    nt, pool = _report_text(report.source, Pool(report.index.quantities), planted)
+    headline = headline_figures(nt, sections, pool)
     review_areas = [review_area(nt, block, pool) for block in sections.review_areas]
     problems = problems_in(nt, sections.problems) if sections.problems else []
 
     targets = []
-    if sections.targets:
+    if sections.targets and nt.text[sections.targets.start : sections.targets.end].strip():
         result = parse_targets(nt, sections.targets.start, sections.targets.end, pool)
         targets = result.targets
         if result.cut_off:
@@ -59,7 +85,7 @@ def summarize(report: PreparedReport) -> ReportSummary:
             )
     task_areas = [task_area(nt, block, pool) for block in sections.task_areas]
 
-    truncated = looks_truncated(nt.text)
+    truncated = looks_truncated(report.source.text)
     if truncated:
         warnings.append(
             Warning(code="truncated", message="文本在句中结束，报告可能被截断，缺失的部分没有列出。")

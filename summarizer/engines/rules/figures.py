@@ -14,7 +14,7 @@ from summarizer.engines.rules.phrases import (
 )
 from summarizer.report.evidence import evidence, verbatim
 from summarizer.report.normalize import NormalizedText
-from summarizer.report.sections import Span
+from summarizer.report.sections import Sections, Span
 from summarizer.schema import Evidence, Figure, Quantity
 
 __all__ = ["figures_in", "headline_figures", "is_result_number", "MAX_HEADLINE_FIGURES"]
@@ -152,13 +152,13 @@ _ATTRIBUTE = re.compile(r"口?的|(?:年度)?(?:任务|目标)")
 _SHARE = re.compile(r"占|比重")
 
 
-def headline_figures(nt: NormalizedText, opening: Span, pool: Pool | None = None) -> list[Figure]:
-    """The main results where the review opens: the first paragraph that states results,
-    and the run of "——" summary paragraphs when the review opens with them."""
+def _from_opening(nt: NormalizedText, opening: Span, pool: Pool | None, *, cap: bool = True) -> list[Figure]:
+    """The first paragraph that states results, and the "——" summary paragraphs after it."""
     figures: list[Figure] = []
     dashed = False
     pos = opening.start
-    while pos < opening.end and len(figures) < MAX_HEADLINE_FIGURES:
+    limit = MAX_HEADLINE_FIGURES if cap else 10_000
+    while pos < opening.end and len(figures) < limit:
         nl = nt.text.find("\n", pos, opening.end)
         stop = opening.end if nl < 0 else nl
         paragraph = nt.text[pos:stop]
@@ -171,6 +171,134 @@ def headline_figures(nt: NormalizedText, opening: Span, pool: Pool | None = None
             break
         if len(found) >= 2 or figures:
             dashed = dashed or (not figures and paragraph.startswith(("——", "—")))
-            figures.extend(found[: MAX_HEADLINE_FIGURES - len(figures)])
+            figures.extend(found[: limit - len(figures)])
         pos = stop + 1
+    return figures
+
+
+# The standard results a review states first: output, investment, consumption, revenue,
+# industry, trade, income, prices, jobs, grain, foreign capital.
+_MACRO = re.compile(
+    r"生产总值|GDP|^经济增长|经济总量|固定资产投资|工业投资|技术改造投资|社会消费品零售|消费品零售|社零|"
+    r"财政收入|公共预算收入|地方级收入|税收收入|工业增加值|工业总产值|进出口|外贸|出口总额|可支配收入|"
+    r"居民收入|消费价格|新增就业|城镇就业|失业率|粮食|外资|服务业增加值|农业增加值|一产|二产|三产|"
+    r"第[一二三]产业|农林牧渔"
+)
+_GDP = re.compile(r"(?:地区|国内)?生产总值|GDP|经济总量")
+_AVERAGE = re.compile(r"平均|年均")
+_RESULT_UNITS = ("%", "个百分点", "元", "美元", "吨", "斤", "公斤", "人", "人次", "户", "千瓦时", "立方米")
+
+
+def _headline(figure: Figure, nt: NormalizedText) -> bool:
+    """A figure fit to headline the year: not an average over years, a share or a label."""
+    if _SHARE.search(figure.indicator) or len(figure.indicator) < 2:
+        return False
+    q = figure.quantity
+    if q is None or q.start is None:
+        return True
+    clause_start = max(nt.text.rfind(ch, 0, q.start) for ch in ",，;；。、\n")
+    return not _AVERAGE.search(nt.text[clause_start + 1 : q.start])
+
+
+def _macro_first(figures: list[Figure]) -> list[Figure]:
+    """At most MAX_HEADLINE_FIGURES, the standard results first, in the report's order."""
+    if len(figures) <= MAX_HEADLINE_FIGURES:
+        return figures
+    macro = [f for f in figures if _MACRO.search(f.indicator)]
+    kept = {id(f) for f in macro[:MAX_HEADLINE_FIGURES]}
+    for f in figures:
+        if len(kept) >= MAX_HEADLINE_FIGURES:
+            break
+        kept.add(id(f))
+    return [f for f in figures if id(f) in kept]
+
+
+def _macro(nt: NormalizedText, span: Span, pool: Pool | None) -> list[Figure]:
+    """The standard results, each the first time the review states it; a sentence that
+    states two or more of them is taken whole (it is the review's summary of the year)."""
+    figures: list[Figure] = []
+    seen: set[tuple[str, str]] = set()
+    found = [f for f in figures_in(nt, span.start, span.end, pool=pool) if _headline(f, nt)]
+
+    def sentence(f: Figure) -> int:
+        at = f.quantity.start if f.quantity and f.quantity.start is not None else 0
+        return nt.text.rfind("。", 0, at)
+
+    macro_count: dict[int, int] = {}
+    for f in found:
+        if _MACRO.search(f.indicator):
+            macro_count[sentence(f)] = macro_count.get(sentence(f), 0) + 1
+    for f in found:
+        q = f.quantity
+        whole = macro_count.get(sentence(f), 0) >= 2
+        if not whole and not _MACRO.search(f.indicator):
+            continue
+        if q is not None and not (q.unit in _RESULT_UNITS or q.unit.endswith("元")):
+            continue
+        key = (f.indicator, f.value)
+        if key in seen:
+            continue
+        seen.add(key)
+        figures.append(f)
+        if len(figures) >= MAX_HEADLINE_FIGURES:
+            break
+    return figures
+
+
+def _gdp_level(nt: NormalizedText, span: Span, year: int, pool: Pool | None) -> Figure | None:
+    """The past year's output level, where a five-year paragraph states it ("由2010年1492亿元
+    增加到2015年2720亿元", "2020年地区生产总值突破400亿元、达到411.75亿元"): of several
+    values in the sentence, the last (the precise one)."""
+    best: Figure | None = None
+    best_sentence = -2
+    for figure in figures_in(nt, span.start, span.end, pool=pool):
+        q = figure.quantity
+        if q is None or q.start is None or q.unit != "元" or not q.magnitude:
+            continue
+        start = max(nt.text.rfind(ch, 0, q.start) for ch in "。;；\n") + 1
+        before = nt.text[start : q.start]
+        gdp = _GDP.search(before)
+        years = re.findall(r"((?:19|20)\d{2})年", nt.text[max(start, q.start - 30) : q.start])
+        if gdp is None or not years or int(years[-1]) != year:
+            continue
+        if best is not None and start != best_sentence:
+            break
+        best_sentence = start
+        best = Figure.model_construct(
+            indicator=gdp.group(), value=figure.value, quantity=q, evidence=figure.evidence
+        )
+    return best
+
+
+def headline_figures(
+    nt: NormalizedText, sections: Sections, pool: Pool | None = None
+) -> list[Figure]:
+    """The main results of the past year where the review opens: its first paragraph that
+    states results, with the "——" summary paragraphs after it (the standard results first when
+    they hold more than fit).  When the opening states none: the first "——" area that does,
+    if the past year is told in such paragraphs, or else the standard results where the
+    review first states them.  The past year's output level comes from a five-year paragraph
+    when the past year's review never states it."""
+    figures: list[Figure] = []
+    if sections.review_opening is not None:
+        figures = [f for f in _from_opening(nt, sections.review_opening, pool, cap=False) if _headline(f, nt)]
+    areas = sections.review_areas
+    past = sections.review_past_year or sections.review
+    if len(figures) < 2 and areas and areas[0].marker == "——" and not sections.review_areas_from_five_years:
+        for area in areas:
+            figures = [f for f in figures_in(nt, area.start, area.end, pool=pool) if _headline(f, nt)]
+            if len(figures) >= 2:
+                break
+    if len(figures) < 2 and past is not None:
+        figures = _macro(nt, past, pool)
+    figures = _macro_first(figures)
+    year = sections.plan_year
+    if figures and year is not None and sections.review is not None and len(figures) < MAX_HEADLINE_FIGURES:
+        has_level = any(f.quantity and f.quantity.unit == "元" and _GDP.search(f.indicator) for f in figures)
+        if not has_level and any(_GDP.search(f.indicator) for f in figures):
+            for span in [sections.review, *sections.five_year]:
+                level = _gdp_level(nt, span, year - 1, pool)
+                if level is not None:
+                    figures.append(level)
+                    break
     return figures
