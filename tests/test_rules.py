@@ -117,7 +117,7 @@ def test_public_reports_areas_and_targets(path: Path):
     summary = summarize_text(text)
     assert [canon(a.title) for a in summary.task_areas] == [canon(t) for t in gold["task_areas"]]
     got = [canon(a.title) for a in summary.review_areas]
-    for title in gold["review_areas"]:
+    for title in gold.get("review_areas", []):
         assert any(canon(title) in g or g in canon(title) for g in got), title
     assert len(summary.targets) == len(gold["targets"])
     assert summary.meta.year == gold["year"] and summary.meta.level == gold["level"]

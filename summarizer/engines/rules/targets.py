@@ -30,6 +30,18 @@ _GROWTH = re.compile(r"增长|下降|减少|涨幅|增速|增幅|提高|降低|�
 _ITEM_MARK = re.compile(r"^(?:\d{1,2}[.、](?!\d)|[(（]\d{1,2}[)）]|[①-⑳]|——|[-•]|[一二三四五六七八九十]+是)\s*")
 _RELATIVE = re.compile(r"^.{1,3}(?:增幅|增速|涨幅)$")
 _LIST_TAIL = re.compile(r"等(?:约束性|主要|各项)?(?:指标|任务|工作)?$")
+# "主要约束性指标是:", "高质量发展主要目标是:": a list's own heading inside the passage.
+_LEAD_IN = re.compile(r"^[^,，;；:：。]{0,24}?(?:指标|目标)(?:是|为)?\s*[:：]\s*")
+# A target stated as a relation to something else: "与经济增长基本同步", "与全省目标保持一致".
+_RELATION = re.compile(r"同步|一致|持平|相适应|相协调|相匹配|衔接")
+_RELATION_START = re.compile(r"[与和同跟]")
+# Adverbs that belong to the value phrase: "稳定增长", "持续改善".
+_ADVERB = re.compile(r"(?:稳定|持续|平稳|稳步|较快|快速|合理|基本)$")
+# What a completion target names besides its indicator: who set it and what it is called.
+_SET_BY = re.compile(r"^(?:国家|省上|省里|省|市里|市|上级|自治区|区)?(?:下达|确定|核定|分解)?的?")
+_PLAN_NAME = re.compile(r"[“\"]?十[一二三四五]五[”\"]?")
+_TASK_WORDS = re.compile(r"(?:序时进度)?(?:目标任务|目标|任务|指标|计划)$")
+_COMPLETION = re.compile(r"^(?:均|都)?(?:完成|达到|保持稳定|保持|实现|控制在)")
 
 
 @dataclass
@@ -118,23 +130,35 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
         mark = _ITEM_MARK.match(clause.text)
         if mark:  # a list item's number: "1.", "(2)", "——"
             clause.text, clause.start = clause.text[mark.end() :], clause.start + mark.end()
+        lead = _LEAD_IN.match(clause.text)
+        if lead and lead.end() < len(clause.text):  # "约束性指标是:" heads the rest of a list
+            clause.text, clause.start = clause.text[lead.end() :], clause.start + lead.end()
         for piece_text, piece_start, piece_end in _split_pause(clause.text, clause.start):
             qs = [q for q in clause.quantities if piece_start <= (q.start or 0) < piece_end]
+            if qs and qs[0].start == piece_start and not any(ch.isdigit() for ch in qs[0].raw):
+                qs = qs[1:]  # "四项主要污染物指标…": a count written in words names the indicator
             if _REMARK.search(piece_text):
                 continue
             first_at = ((qs[0].start or 0) - piece_start) if qs else None
-            at = split_indicator(piece_text, first_at)
+            at = _relation_split(piece_text) if not qs else None
+            if at is None:
+                at = split_indicator(piece_text, first_at)
+            if at is not None and at > 0:
+                adverb = _ADVERB.search(piece_text[:at])
+                if adverb and adverb.start() >= 2:
+                    at = adverb.start()
             if at is None:
                 if not (last and cut_off):
                     pending.append((piece_text, piece_start, piece_end))
                 continue
             if starts_with_verb(piece_text) and not qs and (len(piece_text) > 8 or not targets):
-                # "完成省市下达的节能减排任务": the object names the indicator
-                obj = re.search(r"的([^的]{2,12})$", piece_text)
-                name = obj.group(1) if obj else piece_text[2:]
-                targets.append(_target(nt, name, piece_text, piece_start, piece_end, qs))
-                starts.append(piece_start)
-                phrase_starts.append(piece_start)
+                # "完成省市下达的节能减排任务": the object names the indicator(s)
+                obj = re.search(r"的([^的]{2,40})$", piece_text)
+                named = obj.group(1) if obj else _SET_BY.sub("", piece_text[2:], count=1)
+                for name in _task_names(named):
+                    targets.append(_target(nt, name, piece_text, piece_start, piece_end, qs))
+                    starts.append(piece_start)
+                    phrase_starts.append(piece_start)
                 continue
             indicator, phrase = piece_text[:at], piece_text[at:]
             relative = _RELATIVE.match(piece_text[:at]) is not None
@@ -147,6 +171,8 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
             if last and cut_off and not qs and len(phrase) <= 4:
                 continue  # "社会消费品零售总额增长" cut off before its value
             names = _indicator_list(strip_indicator(indicator), phrase)
+            if not qs and len(names) == 1 and _COMPLETION.match(phrase):
+                names = _task_names(names[0], clean=False)
             if pending:
                 names = [strip_indicator(p[0]) for p in pending] + names
                 piece_start = pending[0][1]
@@ -201,6 +227,40 @@ def _indicator_list(indicator: str, phrase: str) -> list[str]:
         if len(names) >= 2 and all(len(n) >= 4 for n in names):
             return names
     return [indicator]
+
+
+def _relation_split(clause: str) -> int | None:
+    """Where the value phrase of a relational target starts: at 与/和 before the relation
+    word ("城镇调查失业率 | 与全省目标保持一致", "城乡居民收入 | 和经济增长基本同步")."""
+    relation = _RELATION.search(clause)
+    if relation is None:
+        return None
+    joins = [m.start() for m in _RELATION_START.finditer(clause, 0, relation.start()) if m.start() >= 2]
+    if not joins:
+        return None
+    at = joins[0]
+    return at - 2 if clause[:at].endswith("增长") and at >= 4 else at  # "居民收入 | 增长与经济增长同步"
+
+
+def _task_names(named: str, *, clean: bool = True) -> list[str]:
+    """The indicators a completion target names: "能耗和碳排放强度指标" -> 能耗, 碳排放强度指标;
+    "粮食生产、单位生产总值二氧化碳减排目标任务" -> 粮食生产, 单位生产总值二氧化碳减排.
+    A list of short names that share one head ("二氧化硫、化学需氧量、氨氮排放量") stays whole."""
+    if clean:
+        named = _PLAN_NAME.sub("", named)
+        named = _TASK_WORDS.sub("", named) or named
+    first, sep, rest = named.partition("和")
+    parts = [first, rest] if sep and len(first) >= 2 and len(rest) >= 2 else [named]
+    names = []
+    for part in parts:
+        pieces = [p for p in part.split("、") if p]
+        if len(pieces) >= 2 and all(len(p) >= 4 for p in pieces):
+            names.extend(pieces)
+        else:
+            names.append(part)
+    if clean:
+        names = [_TASK_WORDS.sub("", n) or n for n in names]
+    return [n.strip() for n in names if n.strip()]
 
 
 def _respectively(
