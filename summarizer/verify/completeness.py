@@ -68,18 +68,25 @@ def _targets(summary: ReportSummary, report: PreparedReport) -> PartCheck:
 
 
 def _unfound_targets(report: PreparedReport, found: int) -> PartCheck:
+    """No targets passage: "not found" with the best candidate looked at, when the report
+    has target words before numbers anywhere; "absent" only when it has none."""
     text = report.sections.text
-    for match in TARGET_WORDS.finditer(text):
-        after = text[match.end() : match.end() + _LOOK]
-        if _NUMBER.search(after.split("\n", 1)[0] if "\n" in after[:40] else after):
-            end = min(len(text), match.end() + _LOOK)
+    candidates = [c for c in report.sections.target_candidates if c.score > 0]
+    span = None
+    if candidates:
+        span = (candidates[0].span.start, candidates[0].span.end)
+    else:
+        for match in TARGET_WORDS.finditer(text):
             line_end = text.find("\n", match.end())
-            if line_end != -1:
-                end = min(end, line_end)
-            passage = report.index.evidence(match.start(), end)
-            message = "没有识别出主要预期目标段落，但原文此处似乎提到了目标，请对照原文查看。"
-            return PartCheck(part="targets", status="not_found", found=found, message=message,
-                             passage=passage)  # fmt: skip
+            end = min(len(text), match.end() + _LOOK, line_end if line_end >= 0 else len(text))
+            if _NUMBER.search(text, match.end(), end):
+                span = (match.start(), end)
+                break
+    if span is not None:
+        passage = report.index.evidence(*span)
+        message = "没有确定主要预期目标段落，但原文此处似乎提到了目标，请对照原文查看。"
+        return PartCheck(part="targets", status="not_found", found=found, message=message,
+                         passage=passage)  # fmt: skip
     message = "原文中没有找到主要预期目标。"
     return PartCheck(part="targets", status="absent", found=found, message=message)
 

@@ -63,7 +63,7 @@ def _planted_warnings(text: str, planted: list[tuple[int, int]]) -> list[Warning
 
 def summarize(report: PreparedReport) -> ReportSummary:
     sections, planted = report.sections, report.index.instructions
-    meta = read_meta(sections, report.name)
+    meta = read_meta(sections, report.name, report.original)
     warnings: list[Warning] = _planted_warnings(report.source.text, planted)
 
     # the numbers, extracted once for the whole text; planted instructions read as blank
@@ -85,30 +85,7 @@ def summarize(report: PreparedReport) -> ReportSummary:
             )
     task_areas = [task_area(nt, block, pool) for block in sections.task_areas]
 
-    truncated = looks_truncated(report.source.text)
-    if truncated:
-        warnings.append(
-            Warning(code="truncated", message="文本在句中结束，报告可能被截断，缺失的部分没有列出。")
-        )
-        if meta.kind == "full":
-            meta.kind = "partial"
-    if not sections.review:
-        warnings.append(Warning(code="no_review", message="未找到上年工作回顾部分。"))
-    if not targets:
-        warnings.append(
-            Warning(code="no_targets", message="未找到主要预期目标：原文中没有这一部分，这里不作推测。")
-        )
-    if not task_areas:
-        warnings.append(
-            Warning(code="no_tasks", message="未找到今年重点任务部分：原文中没有这一部分，这里不作推测。")
-        )
-    if not sections.review and not targets and not task_areas:
-        warnings.append(
-            Warning(
-                code="no_sections",
-                message="没有识别出政府工作报告的常见结构（工作回顾、主要预期目标、重点任务）。",
-            )
-        )
+    warnings += _structure_warnings(report, bool(targets), bool(task_areas), meta.kind)
     return ReportSummary(
         meta=meta,
         headline_figures=headline,
@@ -119,3 +96,78 @@ def summarize(report: PreparedReport) -> ReportSummary:
         warnings=warnings,
         engine=EngineInfo(name="rules", prompt_version=ENGINE_VERSION),
     )
+
+
+def _quote(text: str, limit: int = 24) -> str:
+    text = text.replace("\n", " ").strip()
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _structure_warnings(report: PreparedReport, targets: bool, tasks: bool, kind: str) -> list[Warning]:
+    """What the segmenter could not find or had to choose, and where it looked."""
+    sections = report.sections
+    text = sections.text
+    warnings: list[Warning] = []
+    if kind == "partial":
+        message = (
+            "文本在句中结束，报告可能被截断，缺失的部分没有列出。"
+            if looks_truncated(text)
+            else "文本在工作回顾之后就结束了，没有今年的工作部分，报告可能不完整。"
+        )
+        warnings.append(Warning(code="truncated", message=message))
+    if not sections.review:
+        warnings.append(Warning(code="no_review", message="未找到上年工作回顾部分。"))
+    if sections.review_areas_from_five_years:
+        warnings.append(
+            Warning(
+                code="review_areas_five_years",
+                message="上一年的工作回顾没有分领域编号，这里列出的工作回顾领域取自五年回顾。",
+            )
+        )
+    candidates = [c for c in sections.target_candidates if c.score > 0]
+    if not targets:
+        if candidates:
+            best = candidates[0]
+            warnings.append(
+                Warning(
+                    code="targets_not_found",
+                    message=f"没有找到能确定为今年主要预期目标的段落；最接近的是"
+                    f"「{_quote(text[best.span.start : best.span.end])}」（{best.reason}），请对照原文查看。",
+                )
+            )
+        elif kind == "partial":
+            warnings.append(
+                Warning(code="no_targets", message="文本在今年工作部分之前就结束了，其中没有主要预期目标。")
+            )
+        else:
+            warnings.append(
+                Warning(code="no_targets", message="原文中没有“主要预期目标”一类的段落，这里不作推测。")
+            )
+    elif len(candidates) >= 2 and sections.targets is not None:
+        best, second = candidates[0], candidates[1]
+        outside = not (sections.targets.start <= second.span.start <= sections.targets.end)
+        if outside and second.score >= 5 and best.score - second.score < 1.5:
+            warnings.append(
+                Warning(
+                    code="targets_choice",
+                    message=f"主要预期目标取自「{_quote(text[best.span.start : best.span.end])}」（{best.reason}）；"
+                    f"另一段「{_quote(text[second.span.start : second.span.end])}」（{second.reason}）"
+                    "得分接近，请核对。",
+                )
+            )
+    if not tasks:
+        if kind == "partial" and not sections.plan:
+            where = "文本在今年工作部分之前就结束了"
+        elif sections.plan:
+            where = "今年工作部分中没有编号的任务列表"
+        else:
+            where = "原文中没有找到今年工作部分"
+        warnings.append(Warning(code="no_tasks", message=f"未找到今年重点任务：{where}，这里不作推测。"))
+    if not sections.review and not targets and not tasks:
+        warnings.append(
+            Warning(
+                code="no_sections",
+                message="没有识别出政府工作报告的常见结构（工作回顾、主要预期目标、重点任务）。",
+            )
+        )
+    return warnings

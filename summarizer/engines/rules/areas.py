@@ -47,6 +47,22 @@ def _sentences(nt: NormalizedText, start: int, end: int) -> Iterator[tuple[int, 
             yield match.start(), match.end()
 
 
+_ITEM_CHARS = 120
+
+
+def _cut(nt: NormalizedText, a: int, b: int) -> tuple[int, int]:
+    """A long sentence shortened at a clause break, never inside a number."""
+    if b - a <= _ITEM_CHARS:
+        return a, b
+    limit = a + _ITEM_CHARS
+    breaks = [m.start() for m in re.finditer(r"[,，;；、]", nt.text[a:limit])]
+    if breaks and breaks[-1] > _ITEM_CHARS // 3:
+        return a, a + breaks[-1]
+    while limit > a and re.match(r"[\d.%％]", nt.text[limit - 1 : limit + 1]):
+        limit -= 1
+    return a, limit
+
+
 def _bullet_item(nt: NormalizedText, start: int, end: int) -> tuple[int, int]:
     """The item text of a bullet line: its bold or spaced-off title, else its first sentence."""
     text = nt.text[start:end]
@@ -60,7 +76,7 @@ def _bullet_item(nt: NormalizedText, start: int, end: int) -> tuple[int, int]:
     if 2 <= space <= 20 and not re.search(r"[，,。；;]", rest[:space]):
         return pos, pos + space
     first = next(_sentences(nt, pos, end), (pos, end))
-    return first[0], min(first[1], first[0] + 120)
+    return _cut(nt, *first)
 
 
 def _leads(nt: NormalizedText, start: int, end: int) -> list[tuple[int, int, int, int]]:
@@ -81,8 +97,8 @@ def _leads(nt: NormalizedText, start: int, end: int) -> list[tuple[int, int, int
         if not leads and sentences:
             if k == 0 and len(paragraphs) > 1:
                 continue  # an opening paragraph introduces the area; items follow
-            a, b = sentences[0]
-            found.append((a, min(b, a + 120), p_start, p_end))
+            a, b = _cut(nt, *sentences[0])
+            found.append((a, b, p_start, p_end))
             continue
         for k, (a, b) in enumerate(leads):
             scope_end = leads[k + 1][0] if k + 1 < len(leads) else p_end

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+from summarizer.analysis.identity import identify
 from summarizer.report.sections import Sections
 from summarizer.schema import Level, ReportKind, ReportMeta
 
-__all__ = ["read_meta", "looks_truncated"]
+__all__ = ["read_meta", "looks_truncated", "looks_cut_short"]
 
 _UNIT = r"(?:特别行政区|自治区|自治州|自治县|新区|省|市|区|县|旗|州|盟)"
 _TITLE_REGION = re.compile(rf"(?:(?:19|20)\d{{2}}年)?([\u4e00-\u9fff]{{1,14}}?{_UNIT})(?:人民)?政府工作报告")
@@ -55,7 +56,21 @@ def looks_truncated(text: str) -> bool:
     return len(last) > 40 and prose and last[-1] not in _TERMINAL
 
 
-def read_meta(sections: Sections, name: str | None) -> ReportMeta:
+_CLOSING = re.compile(r"[!！]\s*$|奋斗|努力|贡献|前进|再创|新篇章|新局面|新辉煌|而奋斗")
+
+
+def looks_cut_short(sections: Sections) -> bool:
+    """Whether the text stops before its end: mid-sentence, or after the review with no plan
+    and no closing words."""
+    text = sections.text
+    if looks_truncated(text):
+        return True
+    last = text.rstrip().rsplit("\n", 1)[-1]
+    planless = sections.plan is None and sections.targets is None and not sections.task_areas
+    return sections.review is not None and planless and not _CLOSING.search(last[-40:])
+
+
+def read_meta(sections: Sections, name: str | None, original: str | None = None) -> ReportMeta:
     text = sections.text
     head = text[:1500]
     title_line = sections.slice(sections.title).strip()
@@ -107,14 +122,24 @@ def read_meta(sections: Sections, name: str | None) -> ReportMeta:
     if review_year is None and year is not None:
         review_year = year - 1
 
+    # The report's identity read from its own lines (title, meeting line, speaker, 我代表…)
+    # where they say it; the readings above where they do not.
+    identity = identify(original if original is not None else text, name)
+    if identity.region:
+        region = identity.region
+    level = identity.level or (_level(region) if region else None)
+    year = identity.year or sections.plan_year or year
+    if year is not None and (review_year is None or review_year != year - 1):
+        review_year = year - 1
+
     kind: ReportKind = "full"
-    if _DIGEST.search(title_line):
+    if _DIGEST.search(title_line) or _DIGEST.search(text[:200].split("\n", 1)[0]):
         kind = "digest"
-    if sections.review and not sections.targets and not sections.task_areas:
+    if looks_cut_short(sections):
         kind = "partial"
     return ReportMeta(
         region=region,
-        level=_level(region) if region else None,
+        level=level,
         year=year,
         review_year=review_year,
         title=title,
