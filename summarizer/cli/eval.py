@@ -3,6 +3,7 @@
     summarizer eval --dataset PATH [--engine rules|llm] [--model M] [--api-base URL] [--out DIR]
     summarizer eval compare RUN_A RUN_B
     summarizer eval verifier [--dataset PATH ...]
+    summarizer eval coverage DIR [--format table|csv] [--all]     (no gold needed)
 
 Exit codes: 0 done, 1 some case failed (eval) / a regression (compare --fail-on-regression) /
 a goal missed (verifier --strict), 2 bad usage or a refused dataset.
@@ -24,6 +25,7 @@ from summarizer.cli._common import (
     ApiBaseOption,
     EngineOption,
     ModelOption,
+    build_engine,
     check_engine,
     fail,
     run_guarded,
@@ -160,6 +162,7 @@ def compare(
 
 
 def _default_datasets() -> list[Path]:
+    """The datasets in a source checkout's evals/datasets; an installed wheel has none."""
     import summarizer
 
     root = Path(summarizer.__file__).resolve().parent.parent / "evals" / "datasets"
@@ -198,7 +201,10 @@ def verifier(
         fail(f"unknown source {source!r}: choose {', '.join(SOURCES)}")
     folders = dataset or _default_datasets()
     if not folders:
-        fail("no dataset found: give one with --dataset PATH")
+        fail(
+            "no dataset found: give one with --dataset PATH "
+            "(the default, evals/datasets, comes with a source checkout, not with the package)"
+        )
     datasets = [run_guarded(partial(load_dataset, folder)) for folder in folders]
     report = run_guarded(lambda: evaluate_verifier(datasets, source=source))
     print_verifier_report(_console(), report, show=show)
@@ -207,3 +213,75 @@ def verifier(
         (out / "verifier.json").write_text(report.to_json(), encoding="utf-8")
     if strict and not report.meets_goals:
         raise typer.Exit(1)
+
+
+@app.command("coverage")
+def coverage(
+    folder: Annotated[Path, typer.Argument(help="a folder of reports (any of .txt .md .html .docx .pdf)")],
+    engine: EngineOption = "rules",
+    format: Annotated[str, typer.Option("--format", "-f", help="table or csv")] = "table",
+    show_all: Annotated[
+        bool, typer.Option("--all", help="list every report, not only those with something missing")
+    ] = False,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="write the CSV here too")] = None,
+) -> None:
+    """Coverage without gold: what the engine finds in every report of a folder, and totals."""
+    from summarizer.evaluate.coverage import coverage_rows, report_files, to_csv, totals
+
+    if format not in ("table", "csv"):
+        fail("--format takes table or csv")
+    if not folder.is_dir():
+        fail(f"{folder}: not a folder")
+    paths = report_files(folder)
+    if not paths:
+        fail(f"{folder}: no report files (.txt .md .html .docx .pdf)")
+    chosen = build_engine(engine)
+    err = Console(stderr=True, highlight=False)
+    rows = coverage_rows(paths, chosen, on_row=None if format == "csv" else lambda r: None)
+    text = to_csv(rows)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out}")
+    if format == "csv":
+        typer.echo(text, nl=False)
+        return
+    _print_coverage(_console(), rows, totals(rows), show_all)
+
+
+def _print_coverage(console: Console, rows, total, show_all: bool) -> None:  # noqa: ANN001
+    from rich.table import Table
+
+    table = Table(title="coverage (rules engine)" if rows else "coverage", title_justify="left")
+    for name in ("report", "level", "year", "kind", "states", "targets", "review", "tasks", "figures",
+                 "targets check", "warnings"):  # fmt: skip
+        table.add_column(name, overflow="fold")
+    shown = 0
+    for r in rows:
+        problem = r.error or r.missed_targets or r.task_areas < 3 or r.review_areas < 3 or (
+            r.kind == "partial"
+        ) or r.targets_check in ("incomplete", "not_found")
+        if not (show_all or problem):
+            continue
+        shown += 1
+        table.add_row(
+            escape(r.report), r.level, str(r.year or ""), r.kind, "yes" if r.states_targets else "no",
+            str(r.targets), str(r.review_areas), str(r.task_areas), str(r.headline_figures),
+            r.targets_check, escape(r.error or r.warnings),
+        )  # fmt: skip
+    if shown:
+        console.print(table)
+
+    def share(n: int, of: int) -> str:
+        return f"{n}/{of} ({100 * n / of:.1f}%)" if of else f"{n}/0"
+
+    done = total.reports - total.failed
+    console.print(
+        f"reports {total.reports} (failed {total.failed}); "
+        f"targets found where the text states them {share(total.targets_found, total.stating_targets)}; "
+        f"GDP target {share(total.gdp_target_found, total.stating_targets)}; "
+        f">=3 task areas {share(total.three_task_areas, done)}; "
+        f">=3 review areas {share(total.three_review_areas, done)}; "
+        f"headline figures {share(total.headline_figures, done)}; "
+        f"partial {total.partial}; targets check incomplete or not found {total.targets_incomplete}"
+    )

@@ -1,0 +1,152 @@
+"""Coverage without gold: over any folder of reports, what the engine found and what it missed.
+
+For each report: whether its text states this year's targets (a probe independent of the
+segmenter: target words, then 是/为/:, then a number within the sentence), how many targets,
+review areas, task areas and headline figures the summary has, its kind, the completeness
+check's verdict on the targets, and the warnings.  The totals are the questions a reviewer
+asks of a new batch of reports: are the targets found wherever they are stated, are there
+three or more areas, is anything called partial that is not cut short.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from summarizer.engines import Engine
+from summarizer.errors import SummarizerError
+from summarizer.report.load import FORMATS, load_path
+from summarizer.schema import ReportSummary
+
+__all__ = ["CoverageRow", "CoverageTotals", "coverage_rows", "totals", "to_csv", "states_targets"]
+
+_STATES_TARGETS = re.compile(
+    r"(?:主要预期目标|预期目标|主要目标|发展目标|约束性指标)[^。\n]{0,40}?[:：是为][^。\n]{0,80}?\d"
+)
+_GDP = re.compile(r"生产总值|GDP|经济增长|经济总量")
+
+
+def states_targets(text: str) -> bool:
+    """Whether a report's text states targets: target words, then 是/为/:, then a number."""
+    return _STATES_TARGETS.search(text) is not None
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    report: str
+    region: str
+    level: str
+    year: int | None
+    kind: str
+    states_targets: bool
+    targets: int
+    gdp_target: bool
+    review_areas: int
+    task_areas: int
+    headline_figures: int
+    targets_check: str  # the completeness check on the targets: complete, incomplete, ...
+    warnings: str
+    error: str = ""
+
+    @property
+    def missed_targets(self) -> bool:
+        return self.states_targets and self.targets == 0
+
+
+def _row(path: Path, summary: ReportSummary, text: str) -> CoverageRow:
+    meta = summary.meta
+    check = summary.completeness.part("targets") if summary.completeness else None
+    return CoverageRow(
+        report=path.name,
+        region=meta.region or "",
+        level=meta.level or "",
+        year=meta.year,
+        kind=meta.kind,
+        states_targets=states_targets(text),
+        targets=len(summary.targets),
+        gdp_target=any(_GDP.search(t.indicator) for t in summary.targets),
+        review_areas=len(summary.review_areas),
+        task_areas=len(summary.task_areas),
+        headline_figures=len(summary.headline_figures),
+        targets_check=check.status if check else "",
+        warnings=",".join(w.code for w in summary.warnings),
+    )
+
+
+def report_files(folder: Path) -> list[Path]:
+    """The report files of a folder and its subfolders, by name; README-like notes skipped."""
+    suffixes = {f".{name}" for name in FORMATS} | {".htm"}
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in suffixes
+        and p.stem.upper() not in ("README", "SOURCES", "NOTES")
+        and not p.name.endswith(".ref.txt")
+    )
+
+
+def coverage_rows(
+    paths: Iterable[Path],
+    engine: Engine | None = None,
+    on_row: Callable[[CoverageRow], None] | None = None,
+) -> list[CoverageRow]:
+    from summarizer.pipeline import summarize_document
+
+    rows = []
+    for path in paths:
+        try:
+            document = load_path(path)
+            summary = summarize_document(document, engine=engine)
+            row = _row(path, summary, document.text)
+        except SummarizerError as error:
+            row = CoverageRow(path.name, "", "", None, "", False, 0, False, 0, 0, 0, "", "", str(error))
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+@dataclass(frozen=True)
+class CoverageTotals:
+    reports: int
+    failed: int
+    stating_targets: int
+    targets_found: int  # among the reports that state targets
+    gdp_target_found: int
+    three_task_areas: int
+    three_review_areas: int
+    headline_figures: int
+    partial: int
+    targets_incomplete: int  # the completeness check says some of the passage is left out
+
+
+def totals(rows: list[CoverageRow]) -> CoverageTotals:
+    done = [r for r in rows if not r.error]
+    stating = [r for r in done if r.states_targets]
+    return CoverageTotals(
+        reports=len(rows),
+        failed=len(rows) - len(done),
+        stating_targets=len(stating),
+        targets_found=sum(1 for r in stating if r.targets > 0),
+        gdp_target_found=sum(1 for r in stating if r.gdp_target),
+        three_task_areas=sum(1 for r in done if r.task_areas >= 3),
+        three_review_areas=sum(1 for r in done if r.review_areas >= 3),
+        headline_figures=sum(1 for r in done if r.headline_figures > 0),
+        partial=sum(1 for r in done if r.kind == "partial"),
+        targets_incomplete=sum(1 for r in done if r.targets_check in ("incomplete", "not_found")),
+    )
+
+
+def to_csv(rows: list[CoverageRow]) -> str:
+    out = io.StringIO()
+    names = [f.name for f in fields(CoverageRow)]
+    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
+    return out.getvalue()
