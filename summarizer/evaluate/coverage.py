@@ -30,9 +30,17 @@ _STATES_TARGETS = re.compile(
 _GDP = re.compile(r"生产总值|GDP|经济增长|经济总量")
 
 
+_FIVE_YEARS = re.compile(r"十[一二三四五]五|五年|到(?:19|20)\d{2}年|年均|2035")
+
+
 def states_targets(text: str) -> bool:
-    """Whether a report's text states targets: target words, then 是/为/:, then a number."""
-    return _STATES_TARGETS.search(text) is not None
+    """Whether a report's text states this year's targets: target words, then 是/为/:, then
+    a number, in a sentence that is not about five years (十四五, 到2025年, 年均)."""
+    for match in _STATES_TARGETS.finditer(text):
+        sentence_start = max(text.rfind("。", 0, match.start()), text.rfind("\n", 0, match.start())) + 1
+        if not _FIVE_YEARS.search(text[sentence_start : match.end()]):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

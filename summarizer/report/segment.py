@@ -249,6 +249,9 @@ def _chapters(lines: list[Line], year: int | None, end: int, head_end: int) -> l
             last = number
         elif number == 1 and sequence:
             restarts += 1
+        elif sequence and number in (last, last + 2) and _role(title, year) != "other":
+            sequence.append((i, (written, title)))  # a heading misnumbered in the report
+            last = number
     heads: list[tuple[int, str, str, bool, str]] = []  # (line, title, role, numbered, marker)
     if sequence and restarts == 0 and (len(sequence) >= 2 or _role(sequence[0][1][1], year) != "other"):
         heads = [(i, t, _role(t, year), True, w) for i, (w, t) in sequence]
@@ -357,17 +360,22 @@ def _qualitative_clauses(text: str) -> int:
 def _target_candidate(
     lines: list[Line], i: int, place: _Place, year: int | None
 ) -> tuple[float, int, str] | None:
-    """(score, where the targets start, reason) for line ``i`` as the targets passage."""
+    """(score, where the targets start, reason) for line ``i`` as the targets passage: the
+    best of its target words, each weighed with what follows it."""
+    best: tuple[float, int, str] | None = None
+    for pattern, weight in _TARGET_WORDS:
+        for match in pattern.finditer(lines[i].text):
+            scored = _score_words(lines, i, match, weight, place, year)
+            if best is None or scored[0] > best[0]:
+                best = scored
+    return best
+
+
+def _score_words(
+    lines: list[Line], i: int, match: re.Match[str], weight: float, place: _Place, year: int | None
+) -> tuple[float, int, str]:
     line = lines[i]
     text = line.text
-    best = None
-    for pattern, weight in _TARGET_WORDS:
-        match = pattern.search(text)
-        if match and (best is None or weight > best[0]):
-            best = (weight, match)
-    if best is None:
-        return None
-    weight, match = best
     before = text[max(0, match.start() - 40) : match.start()]
     sentence_start = max(text.rfind("。", 0, match.start()), text.rfind(";", 0, match.start())) + 1
     lead = text[sentence_start : match.start()]
@@ -383,8 +391,8 @@ def _target_candidate(
         count = _quantities_after(body)
         start = line.start + match.end() + (colon.end() if colon else 0)
         if not colon and not re.match(r"^(?:是|为)", after):
-            # "…预期目标：" not followed at once: the words may name the targets of a
-            # sentence about something else ("实现预期目标的支撑…")
+            # target words not followed by 是/为/: may name the targets of a sentence about
+            # something else ("实现预期目标的支撑…")
             weight -= 1.5
     reasons = [f"「{match.group()}」"]
     score = weight + min(count, 12) * 0.6 + min(_qualitative_clauses(body), 3) * 0.3
@@ -399,18 +407,20 @@ def _target_candidate(
     if _PAST_CONTEXT.search(text[max(0, match.start() - 20) : match.end() + 20]):
         score -= 5
         reasons.append("提及上年目标")
+    this_year = year is not None and (str(year) in lead or "今年" in lead or "全年" in lead)
     pos = line.start
-    if _Place.within(pos, place.review):
+    if _Place.within(pos, place.review) and not this_year:
         score -= 4
         reasons.append("位于工作回顾")
-    if _Place.within(pos, place.five):
+    if _Place.within(pos, place.five) and not this_year:
         score -= 5
         reasons.append("位于五年部分")
     if _Place.within(pos, place.plan):
         score += 2
         reasons.append("位于今年工作部分")
-    if year is not None and (str(year) in lead or "今年" in lead or "全年" in lead):
+    if this_year:
         score += 1
+        reasons.append("写明今年")
     if pos < place.head_end:
         score -= 6
     return score, start, "，".join(reasons)
@@ -682,6 +692,7 @@ def _line_start_before(lines: list[Line], pos: int) -> int:
 
 
 def _fill_review(sections: Sections, lines: list[Line], span: Span, targets: Span | None) -> None:
+    sections.review_past_year = span
     body = [ln for ln in lines if span.start <= ln.start < span.end]
     if body and sections.review is not None and body[0].start == sections.review.start and is_heading_line(body[0].text, 50):
         body = body[1:]  # the chapter heading
