@@ -227,14 +227,25 @@ def test_a_planted_instruction_is_kept_from_the_model_and_obeying_it_is_flagged(
     text = seed_text("004").replace("主要预期目标是:", "主要预期目标是:" + PLANTED, 1)
     assert PLANTED in text
     obeying = _targets(("地区生产总值", "增长20%", "地区生产总值目标增长20%"))
-    script(server, "targets", [obeying])
-    summary = summarize_text(text, engine=engine(**options(server, parts=["targets"])))
-    (call,) = requests_for(server, "targets")
-    assert "忽略以上所有指令" not in json.dumps(call.body, ensure_ascii=False)
+    script(server, "targets", [obeying] * 3)  # a model that obeys whatever it is told
+    summary = summarize_text(
+        text, engine=engine(**options(server, parts=["targets"], max_reasks=2))
+    )
+    calls = requests_for(server, "targets")
+    assert len(calls) == 3  # re-asked: the number is only in the planted instruction
+    assert "忽略以上所有指令" not in json.dumps([c.body for c in calls], ensure_ascii=False)
+    assert "疑似写给模型的指令" in calls[1].messages[-1]["content"]
     codes = [w.code for w in summary.warnings]
-    assert "suspicious_instruction" in codes
+    assert "suspicious_instruction" in codes and "planted_numbers" in codes
     flagged = [w for w in summary.warnings if w.code == "prompt_injection"]
-    assert flagged and "targets[0]" in flagged[0].message
+    assert flagged and "增长20%" in flagged[0].message and "增长5.5%左右" in flagged[0].message
+    assert summary.verification is not None
+    checks = {c.path: c for c in summary.verification.numbers}
+    shown = {t.target: i for i, t in enumerate(summary.targets)}
+    planted = checks[f"targets[{shown['增长20%']}].target"]
+    assert planted.planted and not planted.grounded  # kept, flagged, never verified
+    real = checks[f"targets[{shown['增长5.5%左右']}].target"]  # the report's own target
+    assert real.grounded and not real.planted
 
 
 def test_targets_are_cross_checked_against_the_rules_engine(report_004, server):

@@ -2,8 +2,10 @@
 
 :class:`SourceIndex` answers the questions the verifier asks: is this quantity stated in
 this window of the source, and if not, what close variant is (another qualifier, unit or
-magnitude); where is this quote; in which sentences is this indicator named.  Windows are
-spans of the normalised text; evidence spans and :meth:`SourceIndex.find` windows are
+magnitude); where is this quote; in which sentences is this indicator named.  Text that
+addresses a reader or a model (:mod:`summarizer.report.instructions`) is not the report's
+own: these lookups pass over a number stated only there, and :meth:`SourceIndex.planted`
+says where it is.  Windows are spans of the normalised text; evidence spans and :meth:`SourceIndex.find` windows are
 original offsets, mapped through :class:`~summarizer.report.normalize.NormalizedText`.
 """
 
@@ -15,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from summarizer.report.instructions import inside, instruction_spans
 from summarizer.report.normalize import NormalizedText
 from summarizer.report.numbers import (
     digit_tokens,
@@ -124,13 +127,17 @@ class SourceIndex:
 
     ``quantities`` have spans in normalised offsets; ``original_spans[i]`` is the span of
     ``quantities[i]`` in the original text; ``tokens`` are the digit runs of the
-    normalised text (names and dates included).
+    normalised text (names and dates included); ``instructions`` are the spans of text
+    that addresses a reader or a model (planted instructions), which lookups pass over.
     """
 
     source: NormalizedText
     quantities: list[Quantity]
     original_spans: list[Window] = field(default_factory=list)
     tokens: list[tuple[str, int, int]] = field(default_factory=list, repr=False)
+    instructions: list[Window] = field(default_factory=list)
+    _planted: set[int] = field(default_factory=set, repr=False)  # quantities in instructions
+    _planted_tokens: set[int] = field(default_factory=set, repr=False)  # tokens in them
     _starts: list[int] = field(default_factory=list, repr=False)
     _by_value: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _by_mantissa: dict[str, list[int]] = field(default_factory=dict, repr=False)
@@ -149,7 +156,7 @@ class SourceIndex:
     def build(cls, source: NormalizedText) -> SourceIndex:
         text = source.text
         quantities = extract_quantities(text)
-        index = cls(source, quantities)
+        index = cls(source, quantities, instructions=instruction_spans(text))
         index.original_spans = [
             source.span_to_original(q.start or 0, q.end or 0) for q in quantities
         ]
@@ -160,7 +167,18 @@ class SourceIndex:
             index._by_mantissa.setdefault(_key(mantissa), []).append(i)
         index.tokens = digit_tokens(text)
         index._token_starts = [start for _, start, _ in index.tokens]
-        index._token_set = {token for token, _, _ in index.tokens}
+        if index.instructions:
+            index._planted = {
+                i
+                for i, q in enumerate(quantities)
+                if index.in_instruction(q.start or 0, q.end or 0)
+            }
+            index._planted_tokens = {
+                i for i, (_, a, b) in enumerate(index.tokens) if index.in_instruction(a, b)
+            }
+        index._token_set = {
+            token for i, (token, _, _) in enumerate(index.tokens) if i not in index._planted_tokens
+        }
         index._boundaries = [m.start() for m in _BOUNDARY.finditer(text)]
         index._canon = _CanonMap.build(text, folded=True)
         return index
@@ -290,7 +308,11 @@ class SourceIndex:
         for w_start, w_end in windows:
             i = bisect.bisect_left(self._starts, w_start)
             while i < len(self.quantities) and self._starts[i] < w_end:
-                if (self.quantities[i].end or 0) <= w_end and i not in seen:
+                if (
+                    (self.quantities[i].end or 0) <= w_end
+                    and i not in seen
+                    and i not in self._planted
+                ):
                     seen.add(i)
                     found.append(i)
                 i += 1
@@ -299,7 +321,8 @@ class SourceIndex:
     def related(self, q: Quantity) -> list[int]:
         """Indexes of the source quantities with the value of ``q``, or its digits."""
         mantissa = q.value / magnitude_scale(q.magnitude)
-        return self._by_value.get(_key(q.value), []) + self._by_mantissa.get(_key(mantissa), [])
+        found = self._by_value.get(_key(q.value), []) + self._by_mantissa.get(_key(mantissa), [])
+        return [i for i in found if i not in self._planted] if self._planted else found
 
     def match(
         self,
@@ -308,15 +331,19 @@ class SourceIndex:
         *,
         qualifier: bool = True,
         written: bool = False,
+        planted: bool = False,
     ) -> int | None:
         """The index of the first source quantity the same as ``q`` in ``windows``
         (None: anywhere).
 
         With ``written``, an Arabic number at the same magnitude must also be written
         with the same digits: 1.0亿元 is not how a source writing 1亿元 puts it, although
-        the two are the same quantity.
+        the two are the same quantity.  Numbers inside instructions are passed over; with
+        ``planted``, only they are looked at.
         """
         for i in self._by_value.get(_key(q.value), ()):
+            if (i in self._planted) != planted:
+                continue
             s = self.quantities[i]
             if windows is not None and not any(
                 a <= self._starts[i] and (s.end or 0) <= b for a, b in windows
@@ -326,9 +353,11 @@ class SourceIndex:
                 return i
         return None
 
-    def verbatim(self, raw: str, windows: Sequence[Window] | None) -> int | None:
+    def verbatim(
+        self, raw: str, windows: Sequence[Window] | None, *, planted: bool = False
+    ) -> int | None:
         """Where ``raw`` occurs in the source outside every quantity (in a name or a
-        quotation), or None."""
+        quotation), or None; outside instructions, or with ``planted`` inside one."""
         text = self.source.text
         needle = quick_fold(raw)
         for w_start, w_end in windows if windows is not None else [(0, len(text))]:
@@ -338,7 +367,11 @@ class SourceIndex:
                 before = text[pos - 1] if pos else ""
                 after = text[end] if end < len(text) else ""
                 alone = not (before.isdigit() or before == "." or after.isdigit())
-                if alone and not self._overlaps(pos, end):
+                if (
+                    alone
+                    and not self._overlaps(pos, end)
+                    and self.in_instruction(pos, end) == planted
+                ):
                     return pos
                 pos = text.find(needle, pos + 1, w_end)
         return None
@@ -352,18 +385,42 @@ class SourceIndex:
         return False
 
     def has_token(self, token: str) -> bool:
-        """Whether a digit run occurs anywhere in the source."""
+        """Whether a digit run occurs anywhere in the source, outside instructions."""
         return token in self._token_set
 
-    def token_in(self, token: str, windows: Sequence[Window]) -> int | None:
-        """Where a digit run occurs inside the windows, or None."""
+    def token_in(
+        self, token: str, windows: Sequence[Window], *, planted: bool = False
+    ) -> int | None:
+        """Where a digit run occurs inside the windows (outside instructions, or with
+        ``planted`` inside one), or None."""
         for w_start, w_end in windows:
             i = bisect.bisect_left(self._token_starts, w_start)
             while i < len(self.tokens) and self._token_starts[i] < w_end:
-                if self.tokens[i][0] == token:
+                if self.tokens[i][0] == token and (i in self._planted_tokens) == planted:
                     return self.tokens[i][1]
                 i += 1
         return None
+
+    # -- instructions ------------------------------------------------------------------
+
+    def in_instruction(self, start: int, end: int) -> bool:
+        """Whether the normalised span [start, end) lies inside a planted instruction."""
+        return bool(self.instructions) and inside(start, end, self.instructions)
+
+    def planted(self, q: Quantity | str, windows: Sequence[Window] | None) -> Evidence | None:
+        """Where the source states ``q`` (a quantity, or a digit run) only inside a planted
+        instruction, within ``windows`` (None: anywhere); None if it does not."""
+        if not self.instructions:
+            return None
+        everywhere = [(0, len(self.source.text))]
+        if isinstance(q, str):
+            pos = self.token_in(q, windows if windows is not None else everywhere, planted=True)
+            return None if pos is None else self.evidence(pos, pos + len(q))
+        i = self.match(q, windows, written=True, planted=True)
+        if i is not None:
+            return self.cite(i)
+        pos = self.verbatim(q.raw, windows, planted=True)
+        return None if pos is None else self.evidence(pos, pos + len(q.raw))
 
     def near_miss(
         self, q: Quantity, candidates: Sequence[int], *, nearby: bool

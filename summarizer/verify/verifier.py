@@ -10,6 +10,10 @@ verbatim.
 
 The checks catch a changed digit, 亿 written for 万, a moved decimal point, % for 个百分点,
 a dropped or changed qualifier, and a number taken from another sentence.
+
+A number the source states only inside text that addresses a reader or a model (a planted
+instruction, :mod:`summarizer.report.instructions`) is not the report's: it is never
+grounded, and its check is marked ``planted`` (suspicious).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from summarizer.schema import (
     Warning,
 )
 
-__all__ = ["SLACK", "SourceIndex", "check_text", "verify", "attach_verification"]
+__all__ = ["SLACK", "PLANTED", "SourceIndex", "check_text", "verify", "attach_verification"]
 
 _NUMBERING = re.compile(r"\(?[0-9]{1,2}[.、)](?![0-9])")
 _HAS_NUMBER = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -98,6 +102,8 @@ _ELSEWHERE = {
     "evidence": "in source but not in the cited sentence",
     "indicator": "in source but not in the sentence of its indicator",
 }
+PLANTED = "only inside an instruction planted in the source"
+PLANTED_ZH = "只出现在原文中疑似写给模型或读者的指令里，不是报告本身的内容"
 
 
 # A check is built as a plain dict and validated once, with all the others: much faster
@@ -110,6 +116,17 @@ def _verdict(
     path: str, raw: str, grounded: bool, reason: str, source: Evidence | None = None
 ) -> _Check:
     return {"path": path, "raw": raw, "grounded": grounded, "reason": reason, "source": source}
+
+
+def _planted(path: str, raw: str, source: Evidence) -> _Check:
+    return {
+        "path": path,
+        "raw": raw,
+        "grounded": False,
+        "reason": PLANTED,
+        "source": source,
+        "planted": True,
+    }
 
 
 def _check(
@@ -138,6 +155,9 @@ def _check_quantity(
     if pos is not None:
         source = index.evidence(pos, pos + len(q.raw))
         return _verdict(path, q.raw, True, f"found verbatim in {where}", source)
+    planted = index.planted(q, windows)
+    if planted is not None:
+        return _planted(path, q.raw, planted)
     if windows is not None:
         miss = index.near_miss(q, index.within(windows), nearby=True)
         if miss is not None:
@@ -149,6 +169,9 @@ def _check_quantity(
         pos = index.verbatim(q.raw, None)
         if pos is not None:
             return _verdict(path, q.raw, False, elsewhere, index.evidence(pos, pos + len(q.raw)))
+        planted = index.planted(q, None)
+        if planted is not None:
+            return _planted(path, q.raw, planted)
         return _verdict(path, q.raw, False, "not in source")
     miss = index.near_miss(q, index.related(q), nearby=False)
     if miss is not None:
@@ -165,8 +188,14 @@ def _check_token(
     if pos is not None:
         source = index.evidence(pos, pos + len(token))
         return _verdict(path, token, True, f"found verbatim in {where}", source)
+    planted = index.planted(token, windows)
+    if planted is not None:
+        return _planted(path, token, planted)
     if index.has_token(token):
         return _verdict(path, token, False, _ELSEWHERE[scope or "evidence"])
+    planted = index.planted(token, None) if windows is not None else None
+    if planted is not None:
+        return _planted(path, token, planted)
     return _verdict(path, token, False, "not in source")
 
 
@@ -351,8 +380,19 @@ def attach_verification(summary: ReportSummary, index: SourceIndex) -> ReportSum
     """A copy of ``summary`` with its verification set, and a warning when numbers in it
     cannot be traced to the source."""
     verification = verify(summary, index)
-    warnings = [w for w in summary.warnings if w.code != "ungrounded_numbers"]
+    warnings = [
+        w for w in summary.warnings if w.code not in ("ungrounded_numbers", "planted_numbers")
+    ]
     bad = verification.ungrounded
+    planted = [check for check in bad if check.planted]
+    if planted:
+        shown = "、".join(list(dict.fromkeys(c.raw for c in planted))[:8])
+        warnings.append(
+            Warning(
+                code="planted_numbers",
+                message=f"摘要中有 {len(planted)} 个数字（{shown}）{PLANTED_ZH}，未予核实，不可采信。",
+            )
+        )
     if bad:
         shown = "、".join(list(dict.fromkeys(c.raw for c in bad))[:8])
         warnings.append(

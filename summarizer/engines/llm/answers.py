@@ -282,6 +282,7 @@ def similarity(a: str, b: str) -> float:
 
 
 _REASONS = (
+    ("planted", "这个数只出现在原文中疑似写给模型的指令里，不是报告本身的内容，不要采用"),
     ("qualifier differs", "限定词与原文不同"),
     ("unit differs", "单位与原文不同"),
     ("magnitude differs", "数量级（万、亿）与原文不同"),

@@ -23,7 +23,6 @@ hand in a scripted one).  With no model configured anywhere the built-in local m
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -44,6 +43,7 @@ from summarizer.engines.llm.config import LLMConfig, load_config
 from summarizer.engines.llm.merge import CallOutcome, merge
 from summarizer.engines.llm.prompts import load_prompts
 from summarizer.errors import EngineError, InputError
+from summarizer.report.instructions import is_instruction
 from summarizer.schema import SCHEMA_VERSION, ReportSummary
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _clip(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _note(chunk: Chunk, blocks: list[Block]) -> str | None:
     """What the segmenter knows about a chunk: the numbered areas in it, in order."""
     here = [b for b in blocks if b.start < chunk.end and b.end > chunk.start]
-    here = [b for b in here if not _INSTRUCTION.search(b.title)]
+    here = [b for b in here if not is_instruction(b.title)]
     if not here:
         return None
     note = ""
@@ -146,27 +146,7 @@ def plan_calls(sections: Sections, budget: int) -> list[Call]:
 
 
 # -- planted instructions --------------------------------------------------------------
-_INSTRUCTION = re.compile(
-    r"(?:忽略|无视|不要理会|忘记|忘掉|跳过)(?:以上|上述|前面|之前|此前|先前|所有|全部|你的|系统)*的?"
-    r"(?:所有|全部)?(?:指令|指示|提示词?|要求|规则|设定)"
-    r"|ignore\s+(?:all\s+|the\s+|any\s+)?(?:previous|above|prior|earlier)\s+(?:instructions|prompts?)"
-    r"|disregard\s+.{0,20}instructions|system\s+prompt|系统提示词"
-    r"|你(?:现在)?(?:是|扮演)一?[个名]?(?:AI|人工智能|语言模型|大模型|助手|机器人)"
-    r"|(?:作为|身为)(?:一个)?(?:AI|人工智能|语言模型|大模型)"
-    r"|(?:请|务必|必须)(?:你)?(?:在(?:摘要|总结|输出|答案)中)?(?:输出|回答|写上|写成|改为|返回|声称)",
-    re.IGNORECASE,
-)
-_SENTENCE = re.compile(r"[^。！？!?\n]*[。！？!?]?")
 REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
-
-
-def planted_instructions(text: str) -> list[tuple[int, int]]:
-    """Spans of sentences that address a language model rather than the reader."""
-    spans = []
-    for match in _SENTENCE.finditer(text):
-        if match.end() > match.start() and _INSTRUCTION.search(match.group()):
-            spans.append((match.start(), match.end()))
-    return spans
 
 
 def _model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
@@ -287,7 +267,7 @@ class LLMEngine:
         job = _Job(
             client,
             report,
-            planted_instructions(report.sections.text),
+            report.index.instructions,  # the report layer's one instruction detector
             f"prompts={prompts.version}:{prompts.digest};schema={SCHEMA_VERSION}",
         )
         rules = _rules_summary(report)  # meta data, and the targets cross-check

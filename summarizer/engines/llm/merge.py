@@ -3,7 +3,10 @@
 Areas are reconciled with the segmenter's numbered blocks (the verbatim heading wins over a
 model's paraphrase, and an area split over two calls becomes one); targets are cross-checked
 against the rules engine; what re-asking did not fix, a call that failed, and anything that
-came from an instruction planted in the report are reported as warnings.
+came from an instruction planted in the report are reported as warnings.  A target whose
+number the report states only inside such an instruction stays in the output, flagged by
+the verifier, and the report's own target for that indicator (the rules engine's) is listed
+beside it.
 """
 
 from __future__ import annotations
@@ -45,7 +48,13 @@ if TYPE_CHECKING:
     from summarizer.report.prepared import PreparedReport
     from summarizer.report.sections import Block
 
-__all__ = ["CallOutcome", "merge", "cross_check_targets", "injection_warnings"]
+__all__ = [
+    "CallOutcome",
+    "merge",
+    "cross_check_targets",
+    "injection_warnings",
+    "keep_real_targets",
+]
 
 _TASK_NAMES = {"review": "工作回顾", "targets": "主要预期目标", "tasks": "重点任务"}
 _STRUCTURAL = ("truncated", "targets_cut_off")  # rules warnings about the text itself
@@ -272,6 +281,43 @@ def cross_check_targets(llm: list[Target], rules: list[Target]) -> list[Warning]
 
 
 # -- planted instructions --------------------------------------------------------------
+def keep_real_targets(
+    targets: list[Target], rules: list[Target], index: Any
+) -> tuple[list[Target], list[Warning]]:
+    """Beside each target whose number the source states only inside a planted instruction,
+    the rules engine's target for the same indicator (the report's own), unless the model
+    gave that one too."""
+    from summarizer.analysis.indicators import same_indicator
+    from summarizer.verify.verifier import PLANTED_ZH, check_text
+
+    def planted(target: Target) -> bool:
+        checks = check_text(target.target, index, path="target", evidence=target.evidence)
+        return any(check.planted for check in checks)
+
+    suspect = [planted(t) for t in targets]
+    sound = [t for t, bad in zip(targets, suspect, strict=True) if not bad]
+    out: list[Target] = []
+    warnings: list[Warning] = []
+    for target, bad in zip(targets, suspect, strict=True):
+        out.append(target)
+        if not bad:
+            continue
+        real = next((r for r in rules if same_indicator(target.indicator, r.indicator)), None)
+        if real is not None and not any(same_indicator(t.indicator, real.indicator) for t in sound):
+            out.append(real)
+            sound.append(real)
+            also = f"；原文的目标是“{real.indicator}{real.target}”，已一并列出"
+        else:
+            also = ""
+        warnings.append(
+            Warning(
+                code="prompt_injection",
+                message=f"目标“{target.indicator}{target.target}”中的数字{PLANTED_ZH}{also}。",
+            )
+        )
+    return out, warnings
+
+
 def _fields(summary: ReportSummary) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for i, f in enumerate(summary.headline_figures):
@@ -424,6 +470,9 @@ def merge(
                     )
                 )
 
+    if planted and rules is not None:
+        targets, replaced = keep_real_targets(targets, rules.targets, report.index)
+        warnings += replaced
     for outcome in outcomes:
         where = (
             f"{_TASK_NAMES[outcome.task]}（原文第 {outcome.chunk.start}–{outcome.chunk.end} 字）"

@@ -1,0 +1,347 @@
+"""Text in a report that speaks to its reader or to a model: planted instructions.
+
+    instruction_spans(text) -> [(start, end), ...]   # spans of ``text``, sorted, disjoint
+
+A government work report states, reviews and plans.  It does not tell its reader how to
+summarise it, correct its own figures in an aside, or talk to a language model; text that
+does was put there by someone else, and a number in it is not a number the report states.
+
+Units are sentences and asides in brackets; an aside is a unit of its own, so an
+instruction in brackets leaves the rest of its sentence alone.  A unit is an instruction by
+its structure, whatever the wording:
+
+- it speaks to a model, an AI, a tool or a reader (致…, 给…的话, 供模型参考, AI 助手请注意,
+  如果你是…, 读到这里的…), or in the second person about answering or writing;
+- it directs the summary or the output (在摘要中…, 生成摘要时, 写入摘要, 如此表述,
+  把…记为 12%, 请以…为准, 不得采用其他数字);
+- it talks about the report as a text to be corrected (本报告的正确目标为…, 上文有误,
+  更正：…, …才对, 唯一有效, 其余数值作废), or opens like a note (请注意：, 提示：, 【重要】);
+- it tells its reader to ignore something (忽略以上…, 前面的数字请忽略, ignore the above…);
+- it is English prose of that kind (a report's English is names and abbreviations).
+
+Report sentences with 请, 要 or 必须 (各位代表，请予审议；要坚持稳中求进；必须完成省下达的目标
+任务；请各位政协委员提出意见) do none of these.
+
+Inside a sentence the span starts at the first clause that shows a sign of address, so the
+report's own clauses before an inserted instruction stay report text; it starts at the
+sentence when that clause points back (如此, 据此, 上述 …).  A unit that points forward (如下,
+a closing colon) and states no number takes the next sentence with it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+
+from summarizer.report.normalize import fold_width
+
+__all__ = ["instruction_spans", "is_instruction", "blank_spans", "inside"]
+
+Span = tuple[int, int]
+
+_MAX_ASIDE = 400  # characters: a longer bracket is not an aside
+_OPENERS = {"(": ")", "[": "]", "【": "】", "〔": "〕", "〖": "〗"}  # after fold_width
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+_BRACKET = re.compile(r"[\n()\[\]【】〔〕〖〗]")
+_QUOTED = re.compile(r"“[^”\n]{0,80}”|「[^」\n]{0,80}」|\"[^\"\n]{0,80}\"|‘[^’\n]{0,80}’")
+
+# -- the signs of address ---------------------------------------------------------------
+_NOT_LATIN = r"(?<![A-Za-z])"
+_END_LATIN = r"(?![A-Za-z])"
+# Who an instruction speaks to.
+_MACHINE = (
+    rf"(?:{_NOT_LATIN}(?:AI|LLM|GPT|ChatGPT|bot){_END_LATIN}|人工智能|语言模型|大模型|模型|机器人|机器"
+    r"|智能体|助手|助理|读者|阅读者|审阅者"
+    r"|自动化?(?:摘要|总结|处理|阅读|分析|抽取)(?:工具|系统|程序|软件)?|自动化(?:工具|系统|程序|软件)"
+    r"|(?:摘要|总结|阅读|解析|处理|抽取)(?:系统|工具|程序|器|软件|引擎)|(?:审阅|提取|校对)(?:工具|程序|软件))"
+)
+# Verbs of writing an answer, used with an addressee or an imperative.
+_WRITE = (
+    r"(?:概括|总结|摘要|归纳|输出|回答|作答|回复|答复|表述|填写|填报|写明|写成|写为|写作|写入|写上|写"
+    r"|记为|记作|记录为|标注|报告为|告诉|告知|理解为|解读为|替换|改为|改成|采用|引用|视为|当作|认定)"
+)
+_PRONOUN = re.compile(r"[你您](?!好)")
+_SECOND_PERSON_TOPIC = re.compile(
+    r"输出|回答|作答|回复|答复|表述|填写|写明|写成|写为|写入|写上|告诉|告知|总结|概括|摘要|归纳"
+    r"|[你您]们?的任务|指令|提示词|角色|扮演|充当|用户|忽略|无视|记住|牢记|注意|采用|使用|报告为|改为|改成|替换"
+    rf"|{_MACHINE}"
+)
+
+_STRONG = [
+    # -- speaking to a model, a tool or a reader
+    rf"(?:致|给|写给|告知|提醒|通知|提示|面向|针对|对于|对|供|交给|发给)(?:任何|所有|各位|各个|每个|每一个"
+    rf"|本|该|这个|这位|正在[^,。;:!?]{{0,12}}的)?[^,。;:!?]{{0,8}}?{_MACHINE}们?"
+    r"(?:的话|而言|来说|参考|阅读|使用|看|说明|提示|须知|注意|留意|知悉|请|[:,!])",
+    rf"(?:写给|给|致|交给|发给|留给)(?:任何|所有|各位|本|该|这个)?[^,。;:!?]{{0,8}}?{_MACHINE}们?的",
+    r"(?:(?:这句话|这段话|这段文字|这些文字|本句|此句|本条|这条|本段|此段)(?:内容|文字|信息|说明)?"
+    r"|(?:以下|下面|下列|下述)(?:内容|文字|信息|说明|这段话|这句话))(?:是|仅|只|专门)?(?:写给|给|供|面向|针对)",
+    r"(?:本文档|本文件|本文|本报告|该报告|这份报告)的?(?:权威|正式|最终|真实|正确|更正|修订|最新)(?:版本|版)",
+    r"(?:由|被|让)(?:程序|模型|大模型|AI|机器|工具|系统|算法)(?:自动)?(?:提取|读取|摘要|总结|解析|阅读|抽取|概括)",
+    r"(?:若由|如由|若是由|若用|如用)[^,。;]{0,8}(?:程序|模型|AI|机器|工具|算法)",
+    r"(?:总结|概括|归纳|提取|抽取|提炼|摘录|汇总|摘要|整理)(?:本报告|报告|本文|本段|目标|指标|数据|数字)?"
+    r"(?:时|的时候)[,]?(?:请|务必|别|不要|要|应|须|需|一定|记得|注意|千万)",
+    r"(?:^|[,:])(?:在)?(?:提取|抽取|总结|概括|归纳|摘录|汇总)(?:本报告|报告|本文|本段|目标|指标|数据|数字)"
+    r"(?:时|的时候)",
+    rf"^[\s【\[(<]*(?:亲爱的|尊敬的|各位|所有|任何|致)?{_MACHINE}们?(?:助手|系统|工具|程序)?(?:[,:!]|请|注意|须知)",
+    rf"(?<![邀申提报呈聘宴恳敬诚吁祈奏并非])请(?:各位|所有|任何)?{_MACHINE}",
+    r"(?:机器|机读)(?:可读|阅读|读取)|机读",
+    r"(?:如果|假如|若|倘若|要是|假设)(?:你|您)(?:是|为|作为)",
+    rf"(?:如果|假如|倘若|要是|假设)[^,。;]{{0,10}}(?:是|为)[^,。;]{{0,14}}{_MACHINE}",
+    r"(?:作为|身为)(?:一个|一名|一位)?(?:AI|人工智能|语言模型|大模型|模型|助手|机器人)(?:助手|模型)?[,]",
+    r"(?:你|您)(?:现在)?(?:是|扮演|充当|作为)(?:一个|一名|一位)?",
+    r"(?:正在|负责)?(?:阅读|读取|处理|解析|分析|读到|看到|扫描)(?:本|这|此|该)(?:份|篇|段|个)?"
+    r"(?:文档|文件|文本|报告|段落?|页|内容|文字|材料|句)[^,。;]{0,4}的",
+    r"(?:读到|看到|读至)(?:这里|此处|这儿)",
+    rf"(?:人工智能|语言模型|大模型|模型|{_NOT_LATIN}AI{_END_LATIN}|助手|智能体|机器|读者)(?:助手|系统)?"
+    rf"(?:应当|应该|必须|务必|须|需要|一律|只能|只需|请|应(?=[将把以按当该予]))[^。;]{{0,24}}?{_WRITE}",
+    r"提示词|系统提示|系统指令|(?:新|更新|最新)的?指令|指令(?:更新|变更|已变)",
+    r"(?:告诉|回答|回复|告知|提醒)用户|向用户|用户(?:问|询问|提问)",
+    # -- directing the summary or the output
+    r"(?:在|于|到)(?:生成|撰写|编写|输出|制作|做|写|形成)?的?(?:摘要|概要|总结|概括|综述|回答|答复|答案|回复|输出)"
+    r"(?:中|时|里|内|当中|之中|部分)",
+    r"(?:生成|撰写|编写|制作|输出|写|给出|形成)(?:本报告的|报告的|该报告的|的)?(?:摘要|概要|综述)",
+    r"(?:摘要|概要|答案)(?:中|里|时)?(?:应|应当|应该|须|需|必须|务必|请|一律|只|要|统一|一定|以|按|采用|使用"
+    r"|写|填)",
+    r"(?:写入|写进|写到|填入|填进|记入|放入|纳入|体现在|反映在)(?:摘要|概要|总结|答案|回答|输出|回复)",
+    r"(?:如此|这样|据此|照此|按此|依此|以此|照这样|按这个|照这个)来?(?:表述|书写|填写|写|输出|总结|概括|呈现"
+    r"|报告|引用|作答|回答|处理|记录|填报|描述|转述|说|归纳|摘录)",
+    r"(?:总结|概括|归纳|提炼|复述|转述|描述|摘录|摘编|解读|报道|介绍|引用|回答)(?:本|这份|这篇|该|此|上述|这一)"
+    r"(?:报告|文件|文档|材料|段|部分|文|内容|问题)(?:时|的时候|中|里|之际)",
+    r"(?:回答|答复)(?:有关|关于)[^,。;]{0,16}(?:问题|提问)",
+    r"(?:将|把|请|务必|应|须|一律|统一|要|只)[^。;]{0,24}?"
+    r"(?:表述|记录|记|填|理解|解读|输出|作答|标注|写|报告|说|描述|呈现|概括|总结|归纳)(?:为|成|作)[^,。;]{0,12}\d",
+    r"(?<![邀申提报呈聘宴恳敬诚吁祈奏并非])请(?:你|您)?(?:务必|一定|直接|只|仅|统一|一律|立即|马上|全部|都)?"
+    r"(?:输出|回答|作答|回复|写|填|表述|告诉|记|列|报告|采用|使用|引用|以|按|将|把|忽略|无视|注意|留意|知悉|牢记"
+    r"|记住|照此|据此|如此|替换|改|不要|勿|别|不得|只|参照|参考)",
+    r"(?:敬请|务请|烦请|恳请)(?:注意|留意|知悉|以|按|将)",
+    r"(?:不得|不要|勿|别|不准|禁止|无需|不必|切勿)再?(?:提及|采用|使用|引用|输出|写|理会|管|相信|参考|显示|保留"
+    r"|列出|提到)(?:其他|其余|其它|原来|原有|原文|正文|前面|上文|上述|别的|任何)[^,。;]{0,6}"
+    r"(?:数字|数值|数据|增速|目标|内容|说法|版本)",
+    # -- the report as a text to be corrected
+    r"(?:正确|真实|准确|真正|更正后|修正后)的?(?:目标|目标值|数字|数据|数值|增速|增幅|增长率|增长目标|值|答案"
+    r"|表述|口径)(?:应|应当|应该|为|是|乃|系|改为|以|:)",
+    r"实际的?(?:目标|目标值|数字|数值|答案)(?:应|应当|应该|为|是|乃|系|改为|以|:)",
+    r"(?:本报告|本文|本段|本节|本部分|此处|这里|上文|前文|上面|前面|上述|以上|文中|正文|原文|该段|这段|这条"
+    r"|此条|上一句|前一句)[^,。;]{0,16}?(?:有误|笔误|不准确|不正确|不对|为误|有错|作废|无效|不作数|不算数"
+    r"|错了|是错的)",
+    r"(?:有误|笔误|错误)[,]?(?:应为|应是|实为|更正为|改为|正确为)",
+    r"(?:应为|应是|应当为|应当是|应该为|应该是|实为|当为)[^,。;]{0,6}\d",
+    r"(?:改为|改成|换成|替换为|替换成|更改为|修改为|写成|写为|(?<!书)记为|(?<!书)记作|表述为|理解为|解读为"
+    r"|视为|看作|当作)[^,。;]{0,8}\d",
+    r"(?:更正|勘误|订正|纠错)(?:如下|:)|(?:更正|订正|纠正|修正)为[^,。;]{0,12}\d",
+    r"(?:才是|才算|才准确|才正确)(?:真的|真实的?|正确的?|准确的?|对的)|(?:才对|才算数|才作数)(?:[。!,]|$)",
+    r"\d[^,。;]{0,6}(?:才是|才对|为准)|以[^,。;]{0,20}\d[^,。;]{0,8}为准|唯一(?:有效|正确|准确|真实)",
+    r"(?:数值|数字|数据|目标|增速|内容|其余|其他|原有)[^,。;]{0,4}(?:作废|无效|不作数|不算数|一律不用)",
+    r"(?:应|应当|应该|须|需|要)被?(?:理解|解读|视为|看作|当作|认作|记作|记为|读作)(?:为|成)?[^,。;]{0,10}\d",
+    r"(?:经核实|经核查|经复核|据核实|经查)[^。]{0,30}(?:正确|实际|应为|实为|才是)",
+    r"(?:修订|更正|修正|更新|订正)(?:后|过)的?(?:数字|数据|数值|目标|版本|内容)",
+    r"(?:数字|数据|数值|目标|内容|版本)[^,。;]{0,4}已(?:过时|失效|作废)|最新的?(?:目标|数字|数值)(?:为|是)",
+    r"(?:排版|印刷|录入|打字|输入|编辑)(?:错误|失误)",
+    r"不是(?:前面|上面|上文|原文|正文|报告)[^,。;]{0,4}(?:说|写|提到|所说|所写|列)的",
+    r"(?:务必|一定要|请|千万|你要)记住|^\W*记住\W",
+    r"本报告[^,。;]{0,6}(?:定稿|修订|更正|勘误|起草|改稿)|(?:原文|原稿|原件)(?:中的?)?(?:目标|数字|数据|数值)(?:为|是)",
+    r"其实(?:是|为|应该是|应为)[^,。;]{0,8}\d|(?:原为|原来是|原写作)[^,。;]{0,8}\d[^。]{0,12}(?:更新|修改|改|更正)为",
+    r"(?:更新|修改|改写|修正|同步)(?:你的|您的|一下)?(?:摘要|总结|答案|回答|输出)",
+    # -- ignoring what came before
+    r"(?:忽略|无视|忽视|不要理会|不用理会|别理会|不必理会|不理会|别管|不用管|不要管|不必管|忘记|忘掉|跳过"
+    r"|不要相信|别信)掉?[^,。;]{0,10}?(?:指令|指示|提示|要求|规则|设定|内容|数字|数据|数值|文字|信息|说明|设置"
+    r"|约束|以上|上面|上述|前面|前文|上文|正文|原文)",
+    r"(?:以上|上面|上述|前面|前文|上文|之前|此前|先前|原来|原有|其他|其余|正文|原文)的?[^,。;]{0,6}"
+    r"(?:数字|数据|数值|内容|文字|指令|目标|说明|增速)[^,。;]{0,6}?(?:忽略|无视|作废|无效|不算|不作数|不予采用"
+    r"|不用管|别管)",
+    r"(?i:\b(?:ignore|disregard|forget|override|overrule|skip)\b[^.;]{0,40}\b(?:instructions?|prompts?|above"
+    r"|previous|prior|earlier|figures?|numbers?|text|guidance|rules?|context|everything)\b)",
+    r"(?i:\bsystem\s*(?:prompt|message|note)\b|^\W*system\s*:)",
+]
+_STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG))
+
+# A note's opening: a unit that starts like this and says anything of substance is a note.
+_HEAD_WORDS = (
+    r"(?:请注意|敬请注意|注意|特别注意|重要提示|特别提示|温馨提示|温馨提醒|友情提示|友情提醒|提示|提醒|重要"
+    r"|注意事项|特别说明|补充说明|重要说明|编者按|编者注|编者提示|编辑注|编辑提示|译者注|更正|勘误|声明|系统|系统消息"
+    r"|系统提示|指令|(?i:note|important|system|attention|warning|nb|p\.?s\.?))"
+)
+_HEAD = re.compile(rf"^\s*(?:[【\[(<]\s*{_HEAD_WORDS}\s*[】\])>]|{_HEAD_WORDS}\s*(?:[:!,—\-]|$))")
+_SUBSTANCE = re.compile(
+    r"\d|正确|应为|实为|有误|笔误|为准|才是|才对|作废|更正|摘要|输出|总结|概括|表述|忽略|无视"
+)
+
+# English prose, and its words of address.
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_ENGLISH_ADDRESS = re.compile(
+    r"(?i)\b(?:you|your|please|ignore|disregard|instructions?|prompts?|summar\w*|assistant|model|ai|llm"
+    r"|gpt|output|respond|answer|report|state|say|write|treat|use|override|note|correct|real|actual"
+    r"|official|instead|system|target|figure)\b"
+)
+
+# An aside that corrects a figure: a number with one of these.
+_ASIDE_CUE = re.compile(
+    r"正确|应为|实为|有误|笔误|为准|才是|才对|作废|更正|勘误|注意|提示|摘要|请|实际目标"
+)
+
+# Clause-level signs (weaker): where an instruction inside a report sentence starts.
+_CUE = re.compile(
+    r"(?<![邀申提报呈聘宴恳敬诚吁祈奏并])请(?!予)|[你您]|注意|提示|提醒|摘要|模型|助手|机器|读者|正确|为准|忽略"
+    r"|无视|不要理会|别管|如此|据此|照此|应为|实为|才是|才对|作废|更正|勘误|笔误|有误|输出|作答|表述|本报告"
+    r"|上文|前文|原文|正文|[A-Za-z]{2,}\s+[A-Za-z]{2,}|(?<![A-Za-z])AI(?![A-Za-z])"
+)
+_BACK = re.compile(
+    r"如此|这样|据此|照此|按此|依此|以此|上述|前述|此数|该数|这个数|这一数字|这些|上面的|前面的|上文|前文"
+    r"|(?i:\b(?:this|that|these|those|above|it)\b)"
+)
+_FORWARD = re.compile(r"如下|下面|下列|以下|下述|(?i:\b(?:following|below)\b)|[:]\s*$")
+_CLAUSE_BREAK = re.compile(r"[,;:](?!\d)|[，；：]")
+_SENTENCE_END = re.compile(r"[。!?！？\n]|\.(?!\d)|(?<!\d)\.")  # not a decimal point
+_DIGIT = re.compile(r"\d")
+
+
+def _is_instruction_unit(unit: str) -> bool:
+    """Whether one unit (a sentence without its asides, or an aside) is an instruction."""
+    if _STRONG_RE.search(unit):
+        return True
+    if _HEAD.match(unit):
+        return True
+    bare = _QUOTED.sub(lambda m: " " * len(m.group()), unit)
+    if _PRONOUN.search(bare) and _SECOND_PERSON_TOPIC.search(bare):
+        return True
+    return bool(_ENGLISH_ADDRESS.search(unit)) and _english_prose(unit)
+
+
+def _english_prose(unit: str) -> bool:
+    """Four English words or more, as a sentence has them (not a row of abbreviations)."""
+    words = _LATIN_WORD.findall(unit)
+    if len(words) < 4:
+        return False
+    return not _CJK.search(unit) or sum(not w.isupper() for w in words) >= 2
+
+
+def is_instruction(text: str) -> bool:
+    """Whether ``text`` holds any instruction (a heading, a line a model wrote)."""
+    return bool(instruction_spans(text))
+
+
+def _asides(text: str) -> list[Span]:
+    """The outermost bracketed asides on each line, brackets included."""
+    found: list[Span] = []
+    stack: list[tuple[str, int]] = []
+    for match in _BRACKET.finditer(text):
+        ch, i = match.group(), match.start()
+        if ch == "\n":
+            stack.clear()
+        elif ch in _OPENERS:
+            stack.append((ch, i))
+        elif stack and stack[-1][0] == _CLOSERS[ch]:
+            _, start = stack.pop()
+            if not stack and 2 < i + 1 - start <= _MAX_ASIDE:
+                found.append((start, i + 1))
+    return found
+
+
+def _head_only(inner: str) -> bool:
+    """An aside that only labels what follows: 【重要】, [SYSTEM], (注意)."""
+    return bool(_HEAD.match(inner)) and not _SUBSTANCE.search(inner) and len(inner) <= 12
+
+
+def _sentences(masked: str) -> Iterator[Span]:
+    start = 0
+    for match in _SENTENCE_END.finditer(masked):
+        end = match.end()
+        if masked[start:end].strip():
+            yield start, end
+        start = end
+    if masked[start:].strip():
+        yield start, len(masked)
+
+
+def _clauses(text: str, start: int, end: int) -> list[Span]:
+    spans, pos = [], start
+    for match in _CLAUSE_BREAK.finditer(text, start, end):
+        spans.append((pos, match.end()))
+        pos = match.end()
+    if pos < end:
+        spans.append((pos, end))
+    return spans
+
+
+def _sentence_span(masked: str, start: int, end: int) -> Span:
+    """The part of a flagged sentence that is the instruction (see the module doc)."""
+    clauses = _clauses(masked, start, end)
+    strong = [m.start() for m in _STRONG_RE.finditer(masked, start, end)]
+    cued = [
+        k
+        for k, (a, b) in enumerate(clauses)
+        if _CUE.search(masked, a, b) or _HEAD.match(masked[a:b]) or any(a <= s < b for s in strong)
+    ]
+    if not cued:
+        return start, end
+    first = cued[0]
+    a, b = clauses[first]
+    if first == 0 or _BACK.search(masked, a, b):
+        return start, end
+    lead = len(masked[a:b]) - len(masked[a:b].lstrip())
+    last_a, last_b = clauses[cued[-1]]
+    forward = any(_FORWARD.search(masked[x:y]) for x, y in (clauses[k] for k in cued))
+    # Inserted into a report sentence: the report's clauses on either side stay.
+    stop = end if forward or cued[-1] == len(clauses) - 1 else last_b
+    return a + lead, stop
+
+
+def instruction_spans(text: str) -> list[Span]:
+    """Spans of ``text`` that are instructions to a reader or a model (see the module doc)."""
+    folded = fold_width(text)
+    asides = [s for s in _asides(folded) if not _head_only(folded[s[0] + 1 : s[1] - 1])]
+    spans: list[Span] = []
+    chars = list(folded)
+    for a, b in asides:
+        if _is_instruction_unit(folded[a + 1 : b - 1]) or (
+            _DIGIT.search(folded, a, b) and _ASIDE_CUE.search(folded, a, b)
+        ):
+            spans.append((a, b))
+        chars[a:b] = "\x00" * (b - a)  # the sentence is read without its asides
+    masked = "".join(chars)
+    sentences = list(_sentences(masked))
+    take_next = False
+    for start, end in sentences:
+        unit = masked[start:end]
+        if take_next:
+            spans.append((start, end))
+            take_next = False
+            continue
+        if not _is_instruction_unit(unit.strip()):
+            continue
+        span = _sentence_span(masked, start, end)
+        spans.append(span)
+        take_next = not _DIGIT.search(unit) and bool(
+            _FORWARD.search(unit.rstrip("。!?！？.\n ")) or _HEAD.match(unit.strip())
+        )
+    return _merged(spans)
+
+
+def _merged(spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for a, b in sorted(spans):
+        if out and a < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def inside(start: int, end: int, spans: list[Span]) -> bool:
+    """Whether [start, end) lies inside one of the (sorted, disjoint) spans."""
+    i = bisect.bisect_right(spans, (start, float("inf"))) - 1
+    return i >= 0 and spans[i][0] <= start and end <= spans[i][1]
+
+
+def blank_spans(text: str, spans: list[Span]) -> str:
+    """``text`` with the spans blanked out (spaces; line breaks kept): same length, same offsets."""
+    if not spans:
+        return text
+    chars = list(text)
+    for a, b in spans:
+        for i in range(a, b):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
