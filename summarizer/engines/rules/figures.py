@@ -34,10 +34,14 @@ def _noun_after(nt: NormalizedText, start: int, end: int) -> str:
     """The noun a count qualifies when it follows the number: 100个以上项目 -> 项目."""
     rest = nt.text[start:end]
     stop = _NOUN_STOP.search(rest)
+    if stop and re.match(r"以上|以下|左右", rest[stop.start() :]):
+        return ""  # "2个两千亿元以上…": a quantity follows, not a noun
     noun = (rest[: stop.start()] if stop else rest)[:10]
     return verbatim(nt, start, noun) if len(noun) >= 2 else ""
 
-_AFTER = re.compile(r"^(?:左右|以上|以内|以下|多|余)")
+_NUMERAL_NAME = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+[\u4e00-\u9fff]{0,2}$")
+_AFTER = re.compile(r"^(?:及以上|及以下|左右|以上|以内|以下|上下|多|余)")
+_RANGE = re.compile(r"^\s*[-—～~至到]+\s*")
 _ORDINAL_CONTEXT = re.compile(r"(?:第|前|居|列|位居|排名|排)\s*$")
 
 
@@ -79,8 +83,16 @@ def figures_in(
                 continue
             phrase_start = p_start
             indicator = ""
-            for quantity in qs:
+            merged: set[int] = set()
+            for n, quantity in enumerate(qs):
+                if n in merged:
+                    continue
                 q_start, q_end = quantity.start or 0, quantity.end or 0
+                dash = _RANGE.match(nt.text[q_end:p_end])
+                if dash and n + 1 < len(qs) and qs[n + 1].start == q_end + dash.end():
+                    # a range, "1000-3000万元": one value phrase through its second number
+                    merged.add(n + 1)
+                    q_end = qs[n + 1].end or q_end
                 before = nt.text[p_start:q_start]
                 if not is_result_number(quantity, before):
                     phrase_start = q_end
@@ -106,6 +118,8 @@ def figures_in(
                     value_start = phrase_start + at
                 else:
                     value_start = phrase_start + len(joiner)
+                if _NUMERAL_NAME.match(indicator):
+                    indicator = ""  # "两千亿元以上产业集群2个": a number in words is not a name
                 if _BARE_VERB.match(indicator):
                     indicator = _noun_after(nt, q_end, p_end) or indicator
                 elif _RANK_WORDS.search(indicator) or indicator.startswith(("总量", "总额", "增速", "总数")):
