@@ -442,6 +442,8 @@ def _targets(lines: list[Line], place: _Place, year: int | None, annex_at: int) 
         found = _target_candidate(lines, i, place, year)
         if found is not None:
             scored.append((found[0], i, found[1], found[2]))
+    if not scored or max(s[0] for s in scored) < 5.0:
+        scored += _unannounced_targets(lines, place, year)
     scored.sort(key=lambda s: (-s[0], s[1]))
     candidates = []
     for score, i, start, reason in scored[:6]:
@@ -458,6 +460,31 @@ def _targets(lines: list[Line], place: _Place, year: int | None, annex_at: int) 
     while last + 1 < len(lines) and lines[last + 1].start < annex_at and _continuation(lines, last + 1):
         last += 1
     return Span(start, lines[last].end), candidates
+
+
+_TARGET_CLAUSE = re.compile(
+    r"^[^\d]{2,20}?(?:增长|下降|提高|降低|控制在|保持在|稳定在|达到|突破)[^\d]{0,6}\d+(?:\.\d+)?\s*(?:%|个百分点|万|亿)"
+)
+
+
+def _unannounced_targets(lines: list[Line], place: _Place, year: int | None) -> list[tuple[float, int, int, str]]:
+    """Targets stated with no target words: a paragraph near the start of this year's part
+    made mostly of "indicator + growth + number" clauses (地区生产总值增长6%左右，…)."""
+    found = []
+    for span in place.plan:
+        inside = [k for k, ln in enumerate(lines) if span.start < ln.start < span.end][:8]
+        for k in inside:
+            text = lines[k].text
+            lead_in = re.match(r"^[^:。]{0,40}:", text)  # "今年全县发展的总体安排:" before the list
+            offset = lead_in.end() if lead_in else 0
+            parts = [c.group().strip() for c in _CLAUSE.finditer(text, offset) if c.group().strip()]
+            hits = [c for c in parts if _TARGET_CLAUSE.match(c)]
+            if len(hits) >= 4 and len(hits) >= 0.6 * len(parts) and not _FIVE_NEAR.search(text[:40]):
+                first = next(c for c in parts if _TARGET_CLAUSE.match(c))
+                start = lines[k].start + text.find(first, offset)
+                score = 2.0 + min(len(hits), 12) * 0.4 + 2
+                found.append((score, k, start, f"没有目标字样，{len(hits)} 个指标数字，位于今年工作部分开头"))
+    return found
 
 
 # -- areas -------------------------------------------------------------------------------------
