@@ -1,9 +1,11 @@
 """Which files a batch summarises: files, folders and globs in, one entry per file found.
 
 Folders are walked recursively for the formats the loader reads, skipping hidden entries
-and the output folder.  Files with the same content are summarised once: the first one
-found (in argument order, paths sorted within an argument) is kept, the others are marked
-as its duplicates.
+and the output folder; symbolic links to folders are not followed.  Files with the same
+content are summarised once: the first one found (in argument order, paths sorted within an
+argument) is kept, the others are marked as its duplicates.  What is not a regular file (a
+link loop, a dangling link, a device, a pipe, a socket) is a problem with its reason, and
+never opened in a way that could block or read without end.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+
+from summarizer.errors import InputError
+from summarizer.report.load import file_problem, open_regular
 
 __all__ = ["Found", "discover", "file_sha256", "SUFFIXES"]
 
@@ -36,20 +41,27 @@ class Found:
 
 
 def file_sha256(path: Path) -> tuple[str, int]:
-    """The sha256 of a file's bytes, and how many there are."""
+    """The sha256 of a regular file's bytes, and how many there are (InputError for
+    anything else)."""
     digest, size = hashlib.sha256(), 0
-    with open(path, "rb") as handle:
+    fd, _ = open_regular(path)
+    with open(fd, "rb") as handle:
         while chunk := handle.read(1 << 20):
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
 
 
+def _real(path: Path) -> Path:
+    """The path with every link followed as far as it goes; a loop does not raise."""
+    return Path(os.path.realpath(path))
+
+
 def _inside(path: Path, folder: Path | None) -> bool:
     if folder is None:
         return False
     try:
-        path.resolve().relative_to(folder)
+        _real(path).relative_to(folder)
     except ValueError:
         return False
     return True
@@ -72,7 +84,7 @@ def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None
     path = Path(argument)
     if path.is_dir():
         return _walk(path, exclude), None
-    if path.exists():
+    if os.path.lexists(path):  # a file, or a link whatever it points to: checked later
         return [path], None
     if _GLOB_CHARS & set(argument):
         matches: list[Path] = []
@@ -80,7 +92,7 @@ def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None
             candidate = Path(match)
             if candidate.is_dir():
                 matches.extend(_walk(candidate, exclude))
-            elif candidate.is_file() and not _inside(candidate, exclude):
+            elif os.path.lexists(candidate) and not _inside(candidate, exclude):
                 matches.append(candidate)
         return matches, (None if matches else "the pattern matches no file")
     return [], "no such file or folder"
@@ -88,7 +100,7 @@ def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None
 
 def discover(arguments: list[str], exclude: Path | None = None) -> list[Found]:
     """Every file the arguments name, in order, with content duplicates marked."""
-    exclude = exclude.resolve() if exclude is not None else None
+    exclude = _real(exclude) if exclude is not None else None
     found: list[Found] = []
     seen_paths: set[Path] = set()
     first_by_hash: dict[str, str] = {}
@@ -97,13 +109,20 @@ def discover(arguments: list[str], exclude: Path | None = None) -> list[Found]:
         if reason:
             found.append(Found(argument, Path(argument), "problem", reason=reason))
         for path in paths:
-            real = path.resolve()
+            real = _real(path)
             if real in seen_paths:
                 continue
             seen_paths.add(real)
             source = str(path)
+            problem = file_problem(path)
+            if problem is not None:
+                found.append(Found(source, path, "problem", reason=problem))
+                continue
             try:
                 sha, size = file_sha256(path)
+            except InputError as error:  # swapped for something else since the check
+                found.append(Found(source, path, "problem", reason=str(error)))
+                continue
             except OSError as error:
                 why = error.strerror or type(error).__name__
                 found.append(Found(source, path, "problem", reason=f"cannot read: {why}"))

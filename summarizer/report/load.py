@@ -12,14 +12,22 @@ replacement or control characters is refused rather than passed on as mojibake.
 
 The text is returned as decoded: line endings (CRLF) and white space are kept, because
 evidence offsets point into exactly this text; :mod:`summarizer.report.normalize` cleans it.
+
+Only regular files are read (a symbolic link to one is fine): a device such as /dev/zero, a
+named pipe or a socket is refused before it is opened, checked again on the opened
+descriptor (never blocking on a pipe), and reading stops one byte past the size limit
+whatever the file system says the size is.
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import io
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from collections import Counter
@@ -35,7 +43,8 @@ if TYPE_CHECKING:
     from docx.table import Table, _Cell
 
 __all__ = [
-    "Document", "FORMATS", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "load_path", "load_bytes", "html_text"
+    "Document", "FORMATS", "MAX_FILE_BYTES", "MAX_TEXT_CHARS", "load_path", "load_bytes", "html_text",
+    "file_problem", "open_regular",
 ]  # fmt: skip
 
 MiB = 1024 * 1024
@@ -114,23 +123,88 @@ class Document:
 def load_path(path: str | Path) -> Document:
     """Read and decode a report file; raise :class:`InputError` if it cannot be used."""
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such file")
-    if path.is_dir():
-        raise InputError(f"{path}: is a directory, not a file")
+    limit = max(MAX_FILE_BYTES.values())
+    fmt = _EXTENSIONS.get(path.suffix.lower())
     try:
-        size = path.stat().st_size
-        fmt = _EXTENSIONS.get(path.suffix.lower())
-        # Refuse what is too large for any format before reading it; the limit of the
-        # actual format is checked once the content has been seen.
-        if size > max(MAX_FILE_BYTES.values()):
-            raise _too_large(path.name, size, fmt or "pdf")
-        data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied") from None
+        fd, size = open_regular(path)
+        try:
+            # Refuse what is too large for any format before reading it; the limit of the
+            # actual format is checked once the content has been seen.
+            if size > limit:
+                raise _too_large(path.name, size, fmt or "pdf")
+            data = _read_at_most(fd, limit + 1)
+        finally:
+            os.close(fd)
     except OSError as error:
-        raise InputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise InputError(f"{path}: {_os_problem(path, error)}") from None
+    if len(data) > limit:
+        raise _too_large(path.name, len(data), fmt or "pdf")
     return load_bytes(data, path.name)
+
+
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory, not a file"),
+    (stat.S_ISCHR, "is a character device, not a regular file"),
+    (stat.S_ISBLK, "is a block device, not a regular file"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO), not a regular file"),
+    (stat.S_ISSOCK, "is a socket, not a regular file"),
+)
+
+
+def _kind_problem(mode: int) -> str | None:
+    if stat.S_ISREG(mode):
+        return None
+    return next((text for test, text in _NOT_REGULAR if test(mode)), "is not a regular file")
+
+
+def _os_problem(path: Path, error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, FileNotFoundError):
+        return "a symbolic link to a missing file" if path.is_symlink() else "no such file"
+    if error.errno == errno.ELOOP:
+        return "a symbolic link loop"
+    return f"cannot be read ({error.strerror or error})"
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a report file (a device, a pipe, a socket, a folder, a
+    link loop or a dangling link, …), or None for a regular file.  Never blocks or reads."""
+    try:
+        return _kind_problem(os.stat(path).st_mode)
+    except OSError as error:
+        return _os_problem(path, error)
+
+
+def open_regular(path: Path) -> tuple[int, int]:
+    """Open a regular file for reading without ever blocking; its descriptor and size.
+
+    Anything else raises :class:`InputError`: it is refused before it is opened, and checked
+    again on the opened descriptor (the path may have been swapped for a pipe meanwhile:
+    ``O_NONBLOCK`` keeps open() from waiting for a writer).  OSError passes through.
+    """
+    problem = _kind_problem(os.stat(path).st_mode)
+    if problem is None:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+        info = os.fstat(fd)
+        problem = _kind_problem(info.st_mode)
+        if problem is None:
+            return fd, info.st_size
+        os.close(fd)
+    raise InputError(f"{path}: {problem}")
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from a descriptor, to its end if it has fewer."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def load_bytes(data: bytes, name: str) -> Document:
