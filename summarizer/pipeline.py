@@ -17,7 +17,7 @@ from summarizer.engines import Engine, EngineProgress, SteppedEngine, create_eng
 from summarizer.report.load import Document, load_path
 from summarizer.report.prepared import prepare
 from summarizer.schema import ReportSummary
-from summarizer.verify.completeness import check_completeness
+from summarizer.verify.completeness import check_completeness, completeness_warnings
 from summarizer.verify.verifier import attach_verification
 
 __all__ = ["summarize_text", "summarize_document", "summarize_path"]
@@ -46,6 +46,7 @@ def summarize_text(
         summary = engine.summarize(report)
     summary = attach_verification(summary, report.index)
     summary.completeness = check_completeness(summary, report)
+    summary.warnings += completeness_warnings(summary.completeness, summary.warnings)
     return summary
 
 

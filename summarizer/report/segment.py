@@ -67,6 +67,7 @@ _FIVE_AHEAD = re.compile(r"今后五年|未来五年|(?:19|20)\d{2}年远景|远
 _ONE_YEAR = re.compile(r"过去一年|一年来|这一年|去年")
 _SELF = re.compile(r"自身建设|(?:法治|服务型|人民满意的?|廉洁|有为)政府|政府建设|作风建设")
 _ANNEX = re.compile(r"^(?:附件|附录|附表|名词解释|注释|相关链接|相关报道|(?:词语|名词)注释)")
+_CLOSING_LINE = re.compile(r"^各位代表[!！,，]")
 _LIVELIHOOD = re.compile(r"实事|民生项目|惠民工程|为民办|民生工程")
 
 _PROBLEMS = re.compile(
@@ -549,7 +550,12 @@ def _best_run(
     if best is None:
         return [], ""
     run = best[1]
-    run.blocks[-1].end = min(run.blocks[-1].end, span.end)
+    last = run.blocks[-1]
+    last.end = min(last.end, span.end)
+    # the last area stops where the speaker turns to the audience ("各位代表！…")
+    closing = next((ln for ln in lines if last.title_end < ln.start < last.end and _CLOSING_LINE.match(ln.text)), None)
+    if closing is not None:
+        last.end = closing.start - 1
     return run.blocks, f"{run.family}×{len(run)}"
 
 

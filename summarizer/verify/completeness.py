@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from summarizer.report.outline import cn_int
 from summarizer.report.prepared import PreparedReport
 from summarizer.report.sections import Block, Span
-from summarizer.schema import Completeness, Evidence, PartCheck, ReportSummary
+from summarizer.schema import Completeness, Evidence, PartCheck, ReportSummary, Warning
 
-__all__ = ["check_completeness", "TARGET_WORDS"]
+__all__ = ["check_completeness", "completeness_warnings", "TARGET_WORDS"]
 
 # Words that announce this year's targets; with a number after them, a sign the report
 # states targets even when the segmenter did not find the passage.
@@ -51,6 +51,8 @@ def _targets(summary: ReportSummary, report: PreparedReport) -> PartCheck:
     for i, q in enumerate(index.quantities):
         if q.start is None or q.end is None or not (span.start <= q.start and q.end <= span.end):
             continue
+        if not any(ch.isdigit() for ch in q.raw):
+            continue  # 十方面, 四个: counts in words are not targets
         o_start, o_end = index.original_spans[i]
         if not _inside(o_start, o_end, covered):
             missed.append(index.cite(i))
@@ -71,7 +73,7 @@ def _unfound_targets(report: PreparedReport, found: int) -> PartCheck:
     """No targets passage: "not found" with the best candidate looked at, when the report
     has target words before numbers anywhere; "absent" only when it has none."""
     text = report.sections.text
-    candidates = [c for c in report.sections.target_candidates if c.score > 0]
+    candidates = [c for c in report.sections.target_candidates if c.score >= 3]
     span = None
     if candidates:
         span = (candidates[0].span.start, candidates[0].span.end)
@@ -126,6 +128,17 @@ def _areas(
                          message=message)  # fmt: skip
     return PartCheck(part=part, status="complete", found=found, passage=passage,  # type: ignore[arg-type]
                      message=f"{label}共 {found} 个方面。")  # fmt: skip
+
+
+def completeness_warnings(completeness: Completeness, existing: list[Warning]) -> list[Warning]:
+    """A warning for each part that leaves something out, unless the engine already said so."""
+    codes = {w.code for w in existing}
+    out = []
+    for part in completeness.parts:
+        code = f"{part.part}_{part.status}"
+        if part.status == "incomplete" and code not in codes:
+            out.append(Warning(code=code, message=part.message))
+    return out
 
 
 def check_completeness(summary: ReportSummary, report: PreparedReport) -> Completeness:
