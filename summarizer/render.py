@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from summarizer.schema import Figure, NumberCheck, ReportSummary, Verification
+from summarizer.spreadsheet import safe_cell
 
 __all__ = ["TARGET_COLUMNS", "to_markdown", "targets_rows", "targets_csv"]
 
@@ -365,7 +366,9 @@ def targets_csv(summaries: Iterable[ReportSummary]) -> str:
     """The targets of many reports as CSV text with a header row.
 
     ``values`` holds plain numbers, two joined by '~' for a range; ``grounded`` is 'true',
-    'false' or empty when nothing was checked.  Encode it as 'utf-8-sig' for Excel.
+    'false' or empty when nothing was checked.  A cell a spreadsheet would run as a formula
+    gets a leading apostrophe (:mod:`summarizer.spreadsheet`).  Encode it as 'utf-8-sig' for
+    Excel.
     """
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=TARGET_COLUMNS, lineterminator="\n")
@@ -374,5 +377,7 @@ def targets_csv(summaries: Iterable[ReportSummary]) -> str:
         for row in targets_rows(summary):
             grounded = row["grounded"]
             row["grounded"] = "" if grounded is None else str(grounded).lower()
-            writer.writerow({key: "" if value is None else value for key, value in row.items()})
+            writer.writerow(
+                {key: "" if value is None else safe_cell(value) for key, value in row.items()}
+            )
     return out.getvalue()

@@ -2,8 +2,8 @@
 
 Layers, lowest first; a module may import its own layer and the layers below it:
 
-    schema, errors -> report -> verify, analysis -> engines -> pipeline -> render
-    -> batch, evaluate -> cli
+    schema, errors, resources, spreadsheet -> report -> verify, analysis -> engines
+    -> pipeline -> render -> batch, evaluate -> cli
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ LAYERS = {
     "summarizer.schema": 0,
     "summarizer.errors": 0,
     "summarizer.resources": 0,
+    "summarizer.spreadsheet": 0,
     "summarizer.report": 1,
     "summarizer.verify": 2,
     "summarizer.analysis": 2,

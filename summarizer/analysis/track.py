@@ -46,6 +46,7 @@ from summarizer.analysis.results import (
 from summarizer.report.normalize import canon
 from summarizer.report.prepared import PreparedReport, prepare
 from summarizer.schema import Evidence, ReportSummary, Target
+from summarizer.spreadsheet import safe_row
 
 __all__ = ["Verdict", "VERDICT_LABELS", "TrackedTarget", "TrackReport", "track"]
 
@@ -334,20 +335,22 @@ def _csv(report: TrackReport) -> str:
     for item in report.items:
         t, r = item.target_evidence, item.result_evidence
         writer.writerow(
-            [
-                item.indicator,
-                item.key,
-                item.target,
-                item.label,
-                item.result or "",
-                "" if item.result_value is None else f"{item.result_value:g}",
-                item.rule,
-                t.quote if t else "",
-                t.start if t else "",
-                t.end if t else "",
-                r.quote if r else "",
-                r.start if r else "",
-                r.end if r else "",
-            ]
+            safe_row(
+                [
+                    item.indicator,
+                    item.key,
+                    item.target,
+                    item.label,
+                    item.result or "",
+                    "" if item.result_value is None else f"{item.result_value:g}",
+                    item.rule,
+                    t.quote if t else "",
+                    t.start if t else "",
+                    t.end if t else "",
+                    r.quote if r else "",
+                    r.start if r else "",
+                    r.end if r else "",
+                ]
+            )
         )
     return out.getvalue()

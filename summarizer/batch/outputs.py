@@ -23,6 +23,7 @@ from typing import Any
 
 from summarizer.batch.atomic import fsync_dir, write_atomic
 from summarizer.schema import ReportSummary
+from summarizer.spreadsheet import put_xlsx_cell, safe_row
 
 __all__ = [
     "REPORTS_DIR",
@@ -152,12 +153,15 @@ def _target_table(reports: list[tuple[str, ReportSummary]]) -> tuple[list[str], 
 
 
 def write_targets(out_dir: Path, reports: list[tuple[str, ReportSummary]]) -> list[Path]:
-    """Write every target of every report as CSV, and as Excel when openpyxl is installed."""
+    """Write every target of every report as CSV, and as Excel when openpyxl is installed.
+
+    Report text and file names never become formulas (:mod:`summarizer.spreadsheet`).
+    """
     header, rows = _target_table(reports)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(["" if value is None else value for value in row] for row in rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row("" if value is None else value for value in row) for row in rows)
     # A byte-order mark so that Excel opens the Chinese text as UTF-8.
     write_atomic(out_dir / CSV_NAME, "\ufeff" + buffer.getvalue())
     written = [out_dir / CSV_NAME]
@@ -168,16 +172,9 @@ def write_targets(out_dir: Path, reports: list[tuple[str, ReportSummary]]) -> li
     book = Workbook()
     sheet = book.active
     sheet.title = "targets"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(
-            [
-                value
-                if isinstance(value, int | float | str)
-                else (None if value is None else str(value))
-                for value in row
-            ]
-        )
+    for r, row in enumerate([header, *rows], start=1):
+        for c, value in enumerate(row, start=1):
+            put_xlsx_cell(sheet, r, c, value)
     sheet.freeze_panes = "A2"
     data = io.BytesIO()
     book.save(data)

@@ -21,6 +21,7 @@ from summarizer.engines import Engine
 from summarizer.errors import SummarizerError
 from summarizer.report.load import FORMATS, load_path
 from summarizer.schema import ReportSummary
+from summarizer.spreadsheet import safe_cell
 
 __all__ = ["CoverageRow", "CoverageTotals", "coverage_rows", "totals", "to_csv", "states_targets"]
 
@@ -156,5 +157,5 @@ def to_csv(rows: list[CoverageRow]) -> str:
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow(asdict(row))
+        writer.writerow({name: safe_cell(value) for name, value in asdict(row).items()})
     return out.getvalue()

@@ -27,6 +27,7 @@ from summarizer.analysis.indicators import SYNONYMS
 from summarizer.analysis.panel import PANEL_COLUMNS, Panel, PanelRow
 from summarizer.batch.atomic import write_atomic
 from summarizer.errors import InputError
+from summarizer.spreadsheet import safe_cell
 
 __all__ = [
     "FORMATS",
@@ -64,7 +65,6 @@ EXTRAS = {"parquet": "pyarrow", "xlsx": "openpyxl"}
 # An indicator outside the synonym table gets its own sheet once it has this many rows.
 SHEET_MIN_ROWS = 5
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _INT_COLUMNS = {"year", "result_year", "target_start", "target_end", "result_start", "result_end"}
 _FLOAT_COLUMNS = {"target_value", "target_value_high", "result_value"}
@@ -72,7 +72,7 @@ _FLOAT_COLUMNS = {"target_value", "target_value_high", "result_value"}
 
 def neutral(text: str) -> str:
     """A text cell a spreadsheet shows as text, never runs as a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(safe_cell(text))
 
 
 def check_formats(formats: Sequence[str]) -> None:
