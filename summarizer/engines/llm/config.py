@@ -231,15 +231,45 @@ _SECRET_PATTERNS = [
     ),
 ]
 _SECRET_ENV = re.compile(r"(?:API_KEY|_TOKEN|_SECRET|ACCESS_KEY)$")
+FRAGMENT = 8  # characters: a piece of a key this long is treated as the key
 
 
 def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """``text`` with API keys replaced by ``***``: known keys, keys in the environment, and
-    anything shaped like a key or an Authorization header."""
+    """``text`` with API keys replaced by ``***``: known keys, keys in the environment, every
+    piece of one of them :data:`FRAGMENT` characters long or longer wherever it stands (a key
+    echoed without its ``sk-`` prefix, cut in two, or in another case), and anything shaped
+    like a key or an Authorization header."""
     known = [s for s in secrets if s and len(s) >= 4]
     known += [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 6]
     for secret in sorted(set(known), key=len, reverse=True):
         text = text.replace(secret, "***")
+    text = _without_fragments(text, [s for s in set(known) if len(s) >= FRAGMENT])
     for pattern in _SECRET_PATTERNS:
         text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
     return text
+
+
+def _without_fragments(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every run of characters that a secret holds, FRAGMENT long or longer,
+    replaced by ``***`` (compared without regard to case)."""
+    if not secrets or len(text) < FRAGMENT:
+        return text
+    pieces = {
+        secret.lower()[i : i + FRAGMENT]
+        for secret in secrets
+        for i in range(len(secret) - FRAGMENT + 1)
+    }
+    folded = text.lower()
+    hidden = [False] * len(text)
+    for i in range(len(text) - FRAGMENT + 1):
+        if folded[i : i + FRAGMENT] in pieces:
+            hidden[i : i + FRAGMENT] = [True] * FRAGMENT
+    if not any(hidden):
+        return text
+    out: list[str] = []
+    for i, ch in enumerate(text):
+        if not hidden[i]:
+            out.append(ch)
+        elif i == 0 or not hidden[i - 1]:
+            out.append("***")
+    return "".join(out)
