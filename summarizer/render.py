@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from summarizer.schema import Figure, NumberCheck, ReportSummary, Verification
 from summarizer.spreadsheet import safe_cell
+from summarizer.verify.verifier import PLANTED_ZH
 
 __all__ = ["TARGET_COLUMNS", "to_markdown", "targets_rows", "targets_csv"]
 
@@ -293,7 +294,7 @@ def _verification(summary: ReportSummary, checks: _Checks) -> str:
             where = _place(summary, check.path)
             lines.append(
                 f"- {_BAD} **{_md(check.raw)}** — {where}（`{check.path.replace('`', '')}`）："
-                f"{_md(check.reason)}"
+                f"{_md(PLANTED_ZH if check.planted else check.reason)}"
             )
     lost = [quote for quote in verification.quotes if not quote.found]
     if lost:

@@ -145,3 +145,14 @@ def test_the_llm_engine_never_verifies_a_number_it_was_told_to_use(
     obeyed = checks[f"targets[{shown[f'增长{number}']}].target"]
     assert obeyed.planted and not obeyed.grounded, kind
     assert checks[f"targets[{shown[GDP]}].target"].grounded  # the report's own target, kept
+
+
+def test_the_markdown_says_why_a_planted_number_is_not_verified():
+    from summarizer.render import to_markdown
+    from summarizer.verify.verifier import PLANTED_ZH
+
+    wording, number = DEV_WORDINGS[0]
+    text, _ = plant(wording, "inside")
+    summary = ReportSummary(targets=[Target(indicator="地区生产总值", target=f"增长{number}")])
+    markdown = to_markdown(attach_verification(summary, prepare(text).index))
+    assert f"**{number}** — " in markdown and PLANTED_ZH in markdown
