@@ -241,6 +241,7 @@ _REASONS = {
     "in source but not in the cited sentence": "原文中有，但不在所引的句子里",
     "in source but not in the sentence of its indicator": "原文中有，但不在该指标所在的句子里",
     "not in source": "原文中没有",
+    "only inside an instruction planted in the source": "只出现在原文中疑似写给模型或读者的指令里，不可采信",
 }
 
 
