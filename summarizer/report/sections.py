@@ -48,6 +48,7 @@ class Sections:
     title: Span | None = None
     review: Span | None = None
     review_opening: Span | None = None  # the paragraphs before the first review area
+    review_past_year: Span | None = None  # the review of the past year alone, without five years'
     review_areas: list[Block] = field(default_factory=list)
     review_areas_from_five_years: bool = False  # the past year has no list; these are five years'
     problems: Span | None = None
