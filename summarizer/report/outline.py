@@ -214,7 +214,7 @@ def runs(lines: list[Line], end: int, *, chapters: bool = False) -> list[Run]:
     return found
 
 
-_LEAD = re.compile(r"^([^。,，;；:：!！?？“”()]{4,24})。(?=.{20})")
+_LEAD = re.compile(r"^([^。,，;；:：!！?？“”()]{4,24})。(?=.{10})")
 
 
 def _lead_marker(text: str) -> Marker | None:

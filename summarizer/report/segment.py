@@ -520,7 +520,7 @@ def _run_score(run: Run, span: Span, lines: list[Line], targets: Span | None) ->
             context += lines[first_line].text[: run.blocks[0].start - lines[first_line].start]
         if _LIVELIHOOD.search(context) or re.search(r"[\d十]+件", context):
             score -= 0.6
-    numeric = sum(1 for t in titles if re.search(r"\d", t) and len(t) <= 30)
+    numeric = sum(1 for t in titles if re.search(r"\d\s*(?:%|个百分点)|(?:增长|下降|控制在|达到)\s*\d", t))
     if numeric > len(titles) / 2:
         score -= 0.6
     if targets is not None and targets.start <= run.start < targets.end:
