@@ -283,6 +283,7 @@ def _mention_pattern() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(n) for n in ordered), re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
 def _mention_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
     for key, syns in SYNONYMS.items():
