@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from summarizer.pipeline import summarize_text
 from summarizer.report.normalize import canon, normalize
+from summarizer.report.prepared import prepare
 from summarizer.report.numbers import extract_quantities
 from summarizer.schema import (
     Evidence,
@@ -248,3 +250,27 @@ def test_attach_verification_warns_on_ungrounded_numbers(index: SourceIndex) -> 
     assert checked.verification is not None and checked.verification.numbers_grounded == (
         checked.verification.numbers_total - 1
     )
+
+
+def test_numbers_written_with_spaces_inside_are_found(seed_text):
+    """A summary (or a source) may write "38 万吨", "5 . 5%" or "21860 亿元"."""
+    report = prepare(seed_text("003"))
+    for text in ("地区生产总值增长5 . 5%左右", "增长 5.5 %左右", "研发经费投入强度4 %以上", "21860 亿元"):
+        checks = check_text(text, report.index, path="x")
+        assert checks and all(c.grounded for c in checks), (text, checks)
+    wrong = check_text("地区生产总值增长6 . 5%左右", report.index, path="x")
+    assert wrong and not any(c.grounded for c in wrong)
+
+
+def test_a_source_with_spaces_and_line_breaks_inside_numbers_grounds_every_figure():
+    text = (
+        "某某县2026年政府工作报告\n各位代表：\n一、2025年工作回顾\n"
+        "2025年，全县粮食产量达到38 万吨，地区生产总值增长5 . 5%，一般公共预算收入12\n3亿元，"
+        "固定资产投资增长 6.2 %。\n（一）抓产业。新开工项目12个。\n（二）抓民生。新增就业3000人。\n"
+        "二、2026年工作安排\n主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5 %。\n"
+        "（一）抓产业。\n（二）抓民生。\n（三）抓改革。\n"
+    )
+    summary = summarize_text(text)
+    values = [f.value for f in summary.headline_figures]
+    assert {"达到38万吨", "增长5.5%", "123亿元", "增长6.2%"} <= set(values)
+    assert summary.verification is not None and summary.verification.ok

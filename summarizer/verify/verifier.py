@@ -53,6 +53,14 @@ _HAS_NUMBER = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百
 _JOIN = "\x00\n"  # between fields read together: no number, range or quotation crosses it
 
 
+# White space inside a number as a summary may write it: "38 万吨", "5 . 5%", "21860 亿元".
+_NUMBER_GAP = re.compile(r"(?<=[\d.．])\s+(?=[\d.．%％‰\u4e00-\u9fff])")
+
+
+def _compact(text: str) -> str:
+    return _NUMBER_GAP.sub("", text) if " " in text or "\n" in text else text
+
+
 class _Fields:
     """The quantities and other digit runs of many summary fields, read in one pass.
 
@@ -69,8 +77,8 @@ class _Fields:
         pos = 0
         for text in unique:
             starts.append(pos)
-            pos += len(text) + len(_JOIN)
-        joined = _JOIN.join(unique)
+            pos += len(_compact(text)) + len(_JOIN)
+        joined = _JOIN.join(_compact(t) for t in unique)
         covered: list[tuple[int, int]] = []
         for q in extract_quantities(joined):
             self._read[unique[bisect.bisect_right(starts, q.start or 0) - 1]][0].append(q)

@@ -41,6 +41,9 @@ _ADVERB = re.compile(r"(?:稳定|持续|平稳|稳步|较快|快速|合理|基�
 _SET_BY = re.compile(r"^(?:国家|省上|省里|省|市里|市|上级|自治区|区)?(?:下达|确定|核定|分解)?的?")
 _PLAN_NAME = re.compile(r"[“\"]?十[一二三四五]五[”\"]?")
 _TASK_WORDS = re.compile(r"(?:序时进度)?(?:目标任务|目标|任务|指标|计划)$")
+# A word that cannot name an indicator: a clause that has none is not a target (and the
+# completeness check lists its number as left out).
+_NOT_A_NAME = re.compile(r"^(?:向着?|朝着?|为了?|在|把|将|使|让|对|以|与|和|并|且|要|力争|努力|确保|继续)$")
 _COMPLETION = re.compile(r"^(?:均|都)?(?:完成|达到|保持稳定|保持|实现|控制在)")
 
 
@@ -184,7 +187,7 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                 phrase_starts.extend([piece_start + at] * len(found))
                 continue
             for name in names:
-                if name:
+                if name and not _NOT_A_NAME.match(name):
                     targets.append(_target(nt, name, phrase, piece_start, piece_end, qs))
                     starts.append(piece_start)
                     phrase_starts.append(piece_end - len(phrase))
