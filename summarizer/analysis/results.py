@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from summarizer.analysis.goals import Goal, change_sign, change_word, quantities
 from summarizer.analysis.indicators import Mention, find_mentions, indicator_key
+from summarizer.report.evidence import evidence
 from summarizer.report.normalize import canon
 from summarizer.report.prepared import PreparedReport
 from summarizer.schema import Evidence, Figure, Quantity, ReportSummary, Target
@@ -82,8 +83,7 @@ def locate_target(target: Target, report: PreparedReport | None) -> Evidence | N
 
 def evidence_at(report: PreparedReport, start: int, end: int) -> Evidence:
     """Evidence for a span of the normalised text, with original offsets and quote."""
-    o_start, o_end = report.source.span_to_original(start, end)
-    return Evidence(start=o_start, end=o_end, quote=report.source.original_quote(start, end))
+    return evidence(report.source, start, end)
 
 
 # ---------------------------------------------------------------- searching the review

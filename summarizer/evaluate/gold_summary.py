@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.evaluate.dataset import Case
+from summarizer.report.evidence import evidence
 from summarizer.report.normalize import NormalizedText, canon, normalize
 from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import (
@@ -57,9 +58,7 @@ class Located:
         return (before[-1] if before else 0), (after.end() if after else len(text))
 
     def evidence(self, start: int, end: int) -> Evidence:
-        a, b = self.sentence(start, end)
-        o_start, o_end = self.source.span_to_original(a, b)
-        return Evidence(start=o_start, end=o_end, quote=self.source.original_quote(a, b))
+        return evidence(self.source, *self.sentence(start, end))
 
     def locate(self, value: str, indicator: str = "") -> Evidence | None:
         """Evidence for a phrase: the sentence of the occurrence that fits it best.

@@ -1,4 +1,7 @@
-"""Evidence for an item: a span of the normalised text mapped back to the original."""
+"""Evidence for an item: a span of the normalised text mapped back to the original.
+
+The one place evidence is built, for both engines, the verifier and the analysis.
+"""
 
 from __future__ import annotations
 

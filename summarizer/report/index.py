@@ -17,6 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from summarizer.report.evidence import evidence
 from summarizer.report.instructions import inside, instruction_spans
 from summarizer.report.normalize import NormalizedText
 from summarizer.report.numbers import (
@@ -460,17 +461,13 @@ class SourceIndex:
 
     def evidence(self, start: int, end: int) -> Evidence:
         """Evidence for the normalised span [start, end), in original offsets."""
-        o_start, o_end = self.source.span_to_original(start, end)
-        return Evidence(start=o_start, end=o_end, quote=self.source.original_quote(start, end))
+        return evidence(self.source, start, end)
 
     def cite(self, i: int) -> Evidence:
         """Evidence for source quantity ``i`` (made once: many checks cite the same one)."""
         if i not in self._cited:
             o_start, o_end = self.original_spans[i]
-            quote = self.source.original[o_start:o_end]
-            if "\n" in quote or "\r" in quote:
-                quote = self.source.original_quote(self._starts[i], self.quantities[i].end or 0)
-            self._cited[i] = Evidence(start=o_start, end=o_end, quote=quote)
+            self._cited[i] = evidence(self.source, self._starts[i], self.quantities[i].end or 0)
         return self._cited[i]
 
 
