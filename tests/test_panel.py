@@ -303,7 +303,9 @@ def test_report_text_cannot_become_a_spreadsheet_formula(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     sheet = openpyxl.load_workbook(tmp_path / "panel.xlsx")["全部"]
     cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, sheet.max_column + 1)}
-    assert cells["indicator"].value.startswith("'=") and cells["indicator"].data_type == "s"
+    formula_like = cells["indicator"]  # a string cell Excel keeps as text, never a formula
+    assert formula_like.data_type == "s" and formula_like.quotePrefix
+    assert formula_like.value == '=HYPERLINK("http://x")'
     assert cells["target_value"].value == -1
 
 

@@ -7,8 +7,9 @@
                         whether it is in the panel (and paired with which report)
 
 Text taken from a report can start with ``=``, ``+``, ``-`` or ``@``, which a spreadsheet
-would run as a formula; in the CSV and the workbook such a cell is written with a leading
-``'`` (:func:`neutral`).  Parquet is not opened by spreadsheets and keeps the text as it is.
+would run as a formula; in the CSV and the workbook such a cell is made inert by the
+package's one neutraliser (:mod:`summarizer.spreadsheet`).  Parquet is not opened by
+spreadsheets and keeps the text as it is.
 Every file is written atomically.
 """
 
@@ -27,14 +28,13 @@ from summarizer.analysis.indicators import SYNONYMS
 from summarizer.analysis.panel import PANEL_COLUMNS, Panel, PanelRow
 from summarizer.batch.atomic import write_atomic
 from summarizer.errors import InputError
-from summarizer.spreadsheet import safe_cell
+from summarizer.spreadsheet import put_xlsx_cell, safe_cell
 
 __all__ = [
     "FORMATS",
     "EXTRAS",
     "CSV_NAME",
     "REPORTS_COLUMNS",
-    "neutral",
     "check_formats",
     "write_tables",
     "write_reports",
@@ -68,11 +68,6 @@ SHEET_MIN_ROWS = 5
 _SHEET_UNSAFE = re.compile(r"[\[\]:*?/\\]")
 _INT_COLUMNS = {"year", "result_year", "target_start", "target_end", "result_start", "result_end"}
 _FLOAT_COLUMNS = {"target_value", "target_value_high", "result_value"}
-
-
-def neutral(text: str) -> str:
-    """A text cell a spreadsheet shows as text, never runs as a formula."""
-    return str(safe_cell(text))
 
 
 def check_formats(formats: Sequence[str]) -> None:
@@ -118,7 +113,7 @@ def _csv_cell(value: Any) -> str:
         return _number(value)
     if isinstance(value, int):
         return str(value)
-    return neutral(str(value))
+    return str(safe_cell(str(value)))
 
 
 def _write_csv(
@@ -206,21 +201,18 @@ def _sheet_title(name: str, taken: set[str]) -> str:
 
 def _write_xlsx(path: Path, records: list[dict[str, Any]]) -> Path:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-    def cell(value: Any) -> Any:
-        if isinstance(value, str):
-            return neutral(ILLEGAL_CHARACTERS_RE.sub("", value))
-        return value
-
-    book = Workbook(write_only=True)
+    book = Workbook()
+    book.remove(book.active)
     taken: set[str] = set()
     for name, group in _sheet_groups(records):
         sheet = book.create_sheet(_sheet_title(name, taken))
+        for column, title in enumerate(PANEL_COLUMNS, start=1):
+            sheet.cell(row=1, column=column, value=title)
+        for row, record in enumerate(group, start=2):
+            for column, key in enumerate(PANEL_COLUMNS, start=1):
+                put_xlsx_cell(sheet, row, column, record[key])
         sheet.freeze_panes = "A2"
-        sheet.append(list(PANEL_COLUMNS))
-        for record in group:
-            sheet.append([cell(record[column]) for column in PANEL_COLUMNS])
     data = io.BytesIO()
     book.save(data)
     write_atomic(path, data.getvalue())
