@@ -157,7 +157,7 @@ class SourceIndex:
     def build(cls, source: NormalizedText) -> SourceIndex:
         text = source.text
         quantities = extract_quantities(text)
-        index = cls(source, quantities, instructions=instruction_spans(text))
+        index = cls(source, quantities, instructions=instruction_spans(text, folded=True))
         index.original_spans = [
             source.span_to_original(q.start or 0, q.end or 0) for q in quantities
         ]

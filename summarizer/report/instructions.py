@@ -32,7 +32,10 @@ from __future__ import annotations
 
 import bisect
 import re
+import re._constants as _sre  # the parsed form of a pattern, for the gate below
+import re._parser as _sre_parse
 from collections.abc import Iterator
+from typing import Any
 
 from summarizer.report.normalize import fold_width
 
@@ -155,6 +158,7 @@ _STRONG = [
     r"(?i:\bsystem\s*(?:prompt|message|note)\b|^\W*system\s*:)",
 ]
 _STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG))
+
 
 # A note's opening: a unit that starts like this and says anything of substance is a note.
 _HEAD_WORDS = (
@@ -288,9 +292,14 @@ def _sentence_span(masked: str, start: int, end: int) -> Span:
     return a + lead, stop
 
 
-def instruction_spans(text: str) -> list[Span]:
-    """Spans of ``text`` that are instructions to a reader or a model (see the module doc)."""
-    folded = fold_width(text)
+def instruction_spans(text: str, *, folded: bool = False) -> list[Span]:
+    """Spans of ``text`` that are instructions to a reader or a model (see the module doc).
+    ``folded``: the text is width-folded already (normalised text)."""
+    folded_text = text if folded else fold_width(text)
+    return _spans(folded_text)
+
+
+def _spans(folded: str) -> list[Span]:
     asides = [s for s in _asides(folded) if not _head_only(folded[s[0] + 1 : s[1] - 1])]
     spans: list[Span] = []
     chars = list(folded)
@@ -302,12 +311,15 @@ def instruction_spans(text: str) -> list[Span]:
         chars[a:b] = "\x00" * (b - a)  # the sentence is read without its asides
     masked = "".join(chars)
     sentences = list(_sentences(masked))
+    suspects = _gated(masked, sentences)
     take_next = False
-    for start, end in sentences:
+    for k, (start, end) in enumerate(sentences):
         unit = masked[start:end]
         if take_next:
             spans.append((start, end))
             take_next = False
+            continue
+        if suspects is not None and k not in suspects:
             continue
         if not _is_instruction_unit(unit.strip()):
             continue
@@ -317,6 +329,125 @@ def instruction_spans(text: str) -> list[Span]:
             _FORWARD.search(unit.rstrip("。!?！？.\n ")) or _HEAD.match(unit.strip())
         )
     return _merged(spans)
+
+
+# -- a gate: the words some sign of address needs ---------------------------------------
+# Every sign above needs some word to be present (模型, 摘要, 你, 忽略, ignore …).  The gate
+# is the union of those words, read off the patterns themselves; a sentence without any of
+# them cannot be an instruction and is not read pattern by pattern.  A report has hundreds
+# of sentences and a few that pass the gate, which keeps this fast.
+_MAX_PRODUCT = 64
+
+
+def _exact(items: Any) -> set[str] | None:
+    """The strings a parsed sequence matches, when they are few and fixed; else None."""
+    out = {""}
+    for op, av in items:
+        one = _exact_one(op, av)
+        if one is None:
+            return None
+        out = {a + b for a in out for b in one}
+        if len(out) > _MAX_PRODUCT:
+            return None
+    return out
+
+
+def _exact_one(op: Any, av: Any) -> set[str] | None:
+    if op is _sre.LITERAL:
+        return {chr(av)}
+    if op is _sre.IN:
+        return {chr(a) for _, a in av} if all(o is _sre.LITERAL for o, _ in av) else None
+    if op is _sre.SUBPATTERN:
+        return _exact(av[3])
+    if op is _sre.BRANCH:
+        sets = [_exact(branch) for branch in av[1]]
+        if any(x is None for x in sets):
+            return None
+        union: set[str] = set().union(*sets)  # type: ignore[arg-type]
+        return union if len(union) <= _MAX_PRODUCT else None
+    return None
+
+
+def _required(items: Any) -> set[str] | None:
+    """Strings one of which every match of a parsed sequence contains; None if unknown.
+    Of the choices, the one with the longest strings (the most telling) is kept."""
+    choices: list[set[str]] = []
+    run: set[str] | None = None
+    for op, av in items:
+        one = _exact_one(op, av)
+        if one is not None and "" not in one:
+            if run is not None and len(run) * len(one) <= _MAX_PRODUCT:
+                run = {a + b for a in run for b in one}
+            else:
+                if run:
+                    choices.append(run)
+                run = one
+            continue
+        if run:
+            choices.append(run)
+        run = None
+        needed: set[str] | None = None
+        if op is _sre.SUBPATTERN:
+            needed = _required(av[3])
+        elif op is _sre.BRANCH:
+            sets = [_required(branch) for branch in av[1]]
+            needed = None if any(x is None for x in sets) else set().union(*sets)  # type: ignore[arg-type]
+        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
+            needed = _required(av[2])
+        if needed:
+            choices.append(needed)
+    if run:
+        choices.append(run)
+    if not choices:
+        return None
+    return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
+
+
+def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """(the gate's Chinese words as written, its Latin words in lower case); None when some
+    sign has no fixed word."""
+    words: set[str] = set()
+    try:
+        for pattern in (*_STRONG, _HEAD.pattern, _PRONOUN.pattern, _ENGLISH_ADDRESS.pattern):
+            needed = _required(_sre_parse.parse(pattern))
+            if not needed:
+                return None
+            words |= needed
+    except Exception:  # noqa: BLE001 - the gate is an optimisation; without it all is read
+        return None
+
+    def union(found: set[str]) -> re.Pattern[str]:
+        return re.compile("|".join(sorted(map(re.escape, found), key=len, reverse=True)) or "(?!)")
+
+    # Latin words are matched in any case, inside the few Latin runs a report has (a
+    # case-blind scan of the whole text would be slow).
+    latin = {w.lower() for w in words if w.isascii()}
+    return union(words - {w for w in words if w.isascii()}), union(latin)
+
+
+_GATE = _build_gate()
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\s'’,:]*")
+
+
+def _gated(masked: str, sentences: list[Span]) -> set[int] | None:
+    """The sentences that hold a word of the gate; None when there is no gate."""
+    if _GATE is None:
+        return None
+    chinese, latin = _GATE
+    starts = [a for a, _ in sentences]
+    found: set[int] = set()
+
+    def mark(start: int, end: int) -> None:
+        first = bisect.bisect_right(starts, start) - 1
+        last = bisect.bisect_right(starts, max(end - 1, start)) - 1
+        found.update(range(max(first, 0), last + 1))
+
+    for match in chinese.finditer(masked):
+        mark(match.start(), match.end())
+    for run in _LATIN_RUN.finditer(masked):
+        if latin.search(run.group().lower()):
+            mark(run.start(), run.end())
+    return found
 
 
 def _merged(spans: list[Span]) -> list[Span]:
