@@ -158,6 +158,9 @@ _STRONG = [
     r"(?i:\bsystem\s*(?:prompt|message|note)\b|^\W*system\s*:)",
 ]
 _STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG))
+# One by one they read a sentence faster than their union, whose every alternative is tried
+# at every position.
+_STRONG_EACH = tuple(re.compile(p) for p in _STRONG)
 
 
 # A note's opening: a unit that starts like this and says anything of substance is a note.
@@ -203,7 +206,7 @@ _DIGIT = re.compile(r"\d")
 
 def _is_instruction_unit(unit: str) -> bool:
     """Whether one unit (a sentence without its asides, or an aside) is an instruction."""
-    if _STRONG_RE.search(unit):
+    if any(pattern.search(unit) for pattern in _STRONG_EACH):
         return True
     if _HEAD.match(unit):
         return True

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from summarizer.report.sections import Block
 
@@ -97,6 +98,7 @@ class Marker:
     written: str
 
 
+@lru_cache(maxsize=8192)
 def marker_of(text: str) -> Marker | None:
     """The numbering that opens a line, if any."""
     for family, pattern in _FAMILIES:
@@ -257,6 +259,8 @@ FAMILIES = (*FAMILY_NAMES, "lead")
 
 def _inline_runs(line: Line, end: int) -> list[Run]:
     """一是…二是…三是… inside one paragraph; each title is the item's first sentence."""
+    if "是" not in line.text:
+        return []
     marks: list[re.Match[str]] = []
     for mark in _INLINE.finditer(line.text):
         if cn_int(mark.group(1)) == len(marks) + 1:

@@ -83,6 +83,7 @@ _TARGET_WORDS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"(?:主要)?约束性指标|预期性指标|主要(?:经济|发展)?指标"), 3.5),
     (re.compile(r"(?:发展|工作|奋斗)目标(?:是|为|如下|:)|(?:主要|总体)目标"), 3.0),
 ]
+_ANY_TARGET_WORD = re.compile(r"目标|指标")
 _GOAL_VERB = re.compile(r"增长|增速|下降|降低|提高|提升|达到|突破|控制在|保持在|实现|完成|稳定在|不低于|不超过|超过")
 _PAST_CONTEXT = re.compile(
     r"(?:完成|实现|达到|未能完成|未完成|没有完成|超额完成|低于|高于|差距|比较|对比)(?:了)?[^。]{0,12}(?:预期)?目标"
@@ -363,6 +364,8 @@ def _target_candidate(
 ) -> tuple[float, int, str] | None:
     """(score, where the targets start, reason) for line ``i`` as the targets passage: the
     best of its target words, each weighed with what follows it."""
+    if not _ANY_TARGET_WORD.search(lines[i].text):
+        return None
     best: tuple[float, int, str] | None = None
     for pattern, weight in _TARGET_WORDS:
         for match in pattern.finditer(lines[i].text):
