@@ -371,6 +371,17 @@ def _exact_one(op: Any, av: Any) -> set[str] | None:
     return None
 
 
+def _exact_prefix(items: Any) -> set[str]:
+    """The fixed strings a parsed sequence starts with ({""} when it starts with no fixed text)."""
+    out = {""}
+    for op, av in items:
+        one = _exact_one(op, av)
+        if one is None or "" in one or len(out) * len(one) > _MAX_PRODUCT:
+            break
+        out = {a + b for a in out for b in one}
+    return out
+
+
 def _required(items: Any) -> set[str] | None:
     """Strings one of which every match of a parsed sequence contains; None if unknown.
     Of the choices, the one with the longest strings (the most telling) is kept."""
@@ -386,6 +397,12 @@ def _required(items: Any) -> set[str] | None:
                     choices.append(run)
                 run = one
             continue
+        if run and op is _sre.BRANCH:
+            # "才是|才算|才对…" parses as 才 followed by a branch: the run goes on into the
+            # fixed start of every alternative
+            starts = set().union(*(_exact_prefix(branch) for branch in av[1]))
+            if "" not in starts and len(run) * len(starts) <= _MAX_PRODUCT:
+                choices.append({a + b for a in run for b in starts})
         if run:
             choices.append(run)
         run = None
