@@ -6,8 +6,8 @@ import pytest
 
 from summarizer.pipeline import summarize_text
 from summarizer.report.normalize import canon, normalize
-from summarizer.report.prepared import prepare
 from summarizer.report.numbers import extract_quantities
+from summarizer.report.prepared import prepare
 from summarizer.schema import (
     Evidence,
     Figure,

@@ -690,6 +690,7 @@ def segment(text: str) -> Sections:
     sections.five_year = [Span(c.start, c.end) for c in chapters if c.role in ("review5", "long")]
 
     # -- the review
+    one_year: Span | None
     if review_chapters:
         first, last = review_chapters[0], review_chapters[-1]
         sections.review = Span(first.start, last.end)
