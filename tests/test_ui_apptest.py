@@ -1,12 +1,15 @@
-"""The web UI without a browser: its pure helpers, and the app under Streamlit's AppTest.
+"""The web UI under Streamlit's AppTest: its logic, without a browser.
 
-AppTest runs ``ui/app.py`` in this process, so a test double for the LLM engine is
-installed with monkeypatch; nothing here reaches the network.
+AppTest runs ``ui/app.py`` in this process, so test doubles for the LLM engine and its
+reachability check are installed with monkeypatch; nothing here reaches the network.
+Expected values come from the library's own summary where they could change with the
+engine (counts, totals), so these tests check the page, not the segmenter.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 from pathlib import Path
@@ -15,163 +18,25 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from summarizer.errors import EngineError
+from summarizer.pipeline import summarize_text
 from summarizer.report.load import MAX_FILE_BYTES
-from summarizer.schema import (
-    EngineInfo,
-    Evidence,
-    NumberCheck,
-    ReportSummary,
-    Target,
-    Verification,
-)
+from summarizer.schema import Completeness, EngineInfo, Evidence, PartCheck
+from tests.ui_reports import missed_target_report
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "ui" / "app.py"
 sys.path.insert(0, str(ROOT / "ui"))
 
-import present  # noqa: E402
-
 SECRET = "sk-test-0123456789abcdef"
 
 
-# =========================================================================== pure helpers
+@pytest.fixture(autouse=True)
+def _no_provider_keys(monkeypatch):
+    for variable in ("DEEPSEEK_API_KEY", "OPENAI_API_KEY", "SUMMARIZER_API_KEY_ENV"):
+        monkeypatch.delenv(variable, raising=False)
 
 
-PUNCTUATION = set(r"""!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~""")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "<script>alert(1)</script>",
-        "[点我](https://example.com)",
-        "![图](x.png)",
-        ":red[红字] :material/home: $x^2$",
-        "**粗体** _斜体_ `代码`",
-        "# 标题",
-        "&lt;b&gt;",
-    ],
-)
-def test_md_escape_leaves_no_markdown_active(text):
-    escaped = present.md_escape(text)
-    assert _all_punctuation_escaped(escaped)
-    assert escaped.replace("\\", "") == text
-
-
-def _all_punctuation_escaped(markdown: str) -> bool:
-    i = 0
-    while i < len(markdown):
-        if markdown[i] == "\\":
-            if i + 1 >= len(markdown) or markdown[i + 1] not in PUNCTUATION:
-                return False
-            i += 2
-        elif markdown[i] in PUNCTUATION:
-            return False
-        else:
-            i += 1
-    return True
-
-
-def test_md_escape_keeps_chinese_and_joins_lines():
-    assert present.md_escape("增长5.5%左右\n  力争更好") == "增长5\\.5\\%左右 力争更好"
-
-
-def test_highlight_marks_the_span_on_each_line_it_covers():
-    text = "第一段没有数字。\n地区生产总值增长\n5.5%左右。\n最后一段。"
-    start = text.index("增长")
-    end = text.index("左右") + 2
-    markdown = present.highlight_markdown(text, [(start, end)])
-    paragraphs = markdown.split("\n\n")
-    assert paragraphs[0] == "第一段没有数字。"
-    assert paragraphs[1] == "地区生产总值:yellow-background[**增长**]"
-    assert paragraphs[2] == ":yellow-background[**5\\.5\\%左右**]。"
-    assert paragraphs[3] == "最后一段。"
-
-
-def test_highlight_escapes_document_text_inside_and_outside_the_mark():
-    text = "前文[链接](http://x) 目标]**注入**"
-    start = text.index("目标")
-    markdown = present.highlight_markdown(text, [(start, len(text))])
-    assert "\\[链接\\]\\(http\\:\\/\\/x\\)" in markdown
-    assert ":yellow-background[**目标\\]\\*\\*注入\\*\\***]" in markdown
-
-
-def test_excerpt_extends_to_sentence_bounds():
-    text = "上年回顾。今年全市地区生产总值增长5.5%左右，一般公共预算收入增长3%。下一句。"
-    start = text.index("地区生产总值")
-    end = text.index("左右") + 2
-    left, right = present.excerpt(text, start, end)
-    assert text[left:right] == "今年全市地区生产总值增长5.5%左右，一般公共预算收入增长3%。"
-
-
-def test_excerpt_is_bounded_in_a_text_without_sentence_marks():
-    text = "字" * 1000
-    left, right = present.excerpt(text, 500, 510, context=50)
-    assert (left, right) == (450, 560)
-
-
-def test_paragraph_index_counts_non_empty_lines():
-    text = "标题\n\n第一段\n第二段"
-    assert present.paragraph_index(text, text.index("第二段")) == 2
-    assert present.paragraph_index(text, 0) == 0
-
-
-def test_locate_uses_offsets_and_falls_back_to_the_quote():
-    text = "abc 地区生产总值增长5.5%左右。"
-    start = text.index("地区")
-    good = Evidence(start=start, end=len(text) - 1, quote="地区生产总值增长5.5%左右")
-    assert present.locate(text, good) == (start, len(text) - 1)
-    drifted = Evidence(start=0, end=5, quote="增长5.5%左右")
-    found = present.locate(text, drifted)
-    assert found is not None and text[found[0] : found[1]] == "增长5.5%左右"
-    assert present.locate(text, Evidence(start=500, end=510, quote="没有的句子")) is None
-
-
-def _summary_with_checks(*checks: tuple[str, bool]) -> ReportSummary:
-    numbers = [
-        NumberCheck(path=path, raw="5.5%", grounded=grounded, reason="test")
-        for path, grounded in checks
-    ]
-    return ReportSummary(
-        targets=[Target(indicator="地区生产总值", target="增长5.5%左右")] * 3,
-        verification=Verification(
-            numbers=numbers, numbers_total=len(numbers), numbers_grounded=sum(g for _, g in checks)
-        ),
-    )
-
-
-def test_status_of_a_field_covers_its_children_only():
-    summary = _summary_with_checks(
-        ("targets[0].target", True),
-        ("targets[1].target", True),
-        ("targets[1].values[0]", False),
-        ("targets[10].target", False),
-    )
-    assert present.status_of(summary, "targets[0]") == present.VERIFIED
-    assert present.status_of(summary, "targets[1]") == present.UNVERIFIED
-    assert present.status_of(summary, "targets[2]") == present.NO_NUMBER
-    assert [c.path for c in present.checks_under(summary, "targets[1]")] == [
-        "targets[1].target",
-        "targets[1].values[0]",
-    ]
-    assert present.status_label(present.VERIFIED) == "✓ 已核实"
-
-
-def test_format_values():
-    assert present.format_values([5.5]) == "5.5"
-    assert present.format_values([3, 3.5]) == "3~3.5"
-    assert present.format_values([21860e8]) == "2186000000000"
-    assert present.format_values([]) == ""
-
-
-def test_seed_labels_name_region_and_year(seeds_dir):
-    labels = {seed.key: seed.label for seed in present.list_seeds(seeds_dir)}
-    assert labels["003"] == "003 · 2025年杭州市政府工作报告"
-    assert "拱墅区" in labels["001"] and "2025" in labels["001"]
-    assert "上城区" in labels["004"]
-
-
-# =========================================================================== the app
+# =========================================================================== helpers
 
 
 def _app() -> AppTest:
@@ -194,29 +59,41 @@ def _open_tab(at: AppTest, label: str) -> AppTest:
     return at
 
 
+def _paste(at: AppTest, text: str) -> AppTest:
+    at.segmented_control(key="source").set_value("paste").run()
+    at.text_area(key="paste").input(text)
+    next(b for b in at.button if b.label == "读取文本").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
 def _plain(markdown: str) -> str:
-    """Escaped Markdown as the reader sees it."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Escaped Markdown as the reader sees it (zero-width spaces that stop links dropped)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u200b", "")
+
+
+def _walk(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _walk(child)
+
+
+def _blocks(at: AppTest, kind: str) -> list:
+    return [node for node in _walk(at._tree) if getattr(node, "type", None) == kind]
+
+
+def _markdown_in(node) -> list[str]:
+    return [n.value for n in _walk(node) if getattr(n, "type", None) in ("markdown", "caption")]
 
 
 def _texts(at: AppTest) -> list[str]:
     """Every piece of Markdown-rendered text on the page (main area and sidebar)."""
     texts: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error"):
         texts += [element.value for element in getattr(at, kind)]
     texts += [expander.label for expander in at.expander]
     texts += [metric.label for metric in at.metric]
-    texts += [metric.help or "" for metric in at.metric]
+    texts += [block.proto.popover.label for block in _blocks(at, "popover")]
     return texts
 
 
@@ -225,10 +102,19 @@ def _page_dump(at: AppTest) -> str:
     return "\n".join(str(getattr(node, "proto", "")) for node in _walk(at._tree))
 
 
-def _walk(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _walk(child)
+def _summary(text: str, name: str):
+    return summarize_text(text, name=name)
+
+
+def _chart_specs(at: AppTest) -> list[str]:
+    """The Vega-Lite specs of the charts on the page, Chinese readable."""
+    return [
+        json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
+        for chart in _blocks(at, "vega_lite_chart")
+    ]
+
+
+# =========================================================================== the summary
 
 
 def test_the_welcome_page_explains_what_to_do():
@@ -238,98 +124,182 @@ def test_the_welcome_page_explains_what_to_do():
     assert at.selectbox(key="seed").value is None
 
 
-def test_choosing_seed_003_shows_the_summary_with_verified_figures():
+def test_the_first_cards_are_headline_figures_with_their_growth_beside_the_level(seed_text):
     at = _choose_seed(_app(), "003")
     assert at.title[0].value == "2025年杭州市政府工作报告"
-    metrics = {metric.label: metric for metric in at.metric}
-    assert metrics["地区"].value == "杭州市"
-    assert metrics["报告年份"].value == "2025"
-    gdp = [metric for metric in at.metric if metric.label == "地区生产总值"]
-    assert [metric.value for metric in gdp] == ["21860亿元", "增长4.7%"]
-    assert all(metric.delta == "已核实" for metric in gdp)
-    # Hovering a figure shows the sentence it came from.
-    assert "全市地区生产总值21860亿元" in gdp[0].help
-    assert [button.label for button in at.download_button] == [
-        "下载 JSON",
-        "下载 Markdown",
-        "下载目标 CSV",
-    ]
+    summary = _summary(seed_text("003"), "003")
+    first = summary.headline_figures[0]
+    assert at.metric[0].label == first.indicator and at.metric[0].value == first.value
+    assert not {"地区", "报告年份", "报告类型"} & {metric.label for metric in at.metric}
+    labels = [metric.label for metric in at.metric]
+    assert len(labels) == len(set(labels))  # no two cards share a label
+    gdp = next(metric for metric in at.metric if metric.value == "21860亿元")
+    assert gdp.label == "地区生产总值"
+    # the growth rate of the same indicator sits on the same card, not on a second one
+    assert gdp.proto.delta == "增长4.7%"
+    assert not [metric for metric in at.metric if metric.value == "增长4.7%"]
 
 
-def test_targets_table_lists_gdp_with_its_target_and_verified_status():
-    at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["指标", "目标", "数值", "单位", "限定词", "核实"]
-    gdp = table[table["指标"] == "地区生产总值"].iloc[0]
-    assert (gdp["目标"], gdp["数值"], gdp["单位"], gdp["限定词"], gdp["核实"]) == (
-        "增长5.5%左右",
-        "5.5",
-        "%",
-        "左右",
-        "✓ 已核实",
+def test_a_cards_popover_shows_its_sentence_with_the_number_marked():
+    at = _choose_seed(_app(), "003")
+    popovers = [b for b in _blocks(at, "popover") if b.proto.popover.label == "原句"]
+    first = _markdown_in(popovers[0])
+    assert any(":orange-background[**21860亿元**]" in text for text in first)
+    assert any("全市地区生产总值" in _plain(text) for text in first)
+
+
+def test_the_two_checks_sit_side_by_side_and_say_different_things(seed_text):
+    at = _choose_seed(_app(), "003")
+    summary = _summary(seed_text("003"), "003")
+    badges = [m.value for m in at.markdown if "-badge[" in m.value][:2]
+    verification = summary.verification
+    assert badges[0].endswith(
+        f"数字核实 {verification.numbers_grounded}/{verification.numbers_total}]"
     )
-    income = table[table["指标"] == "居民收入"].iloc[0]
-    assert income["核实"] == "— 无数字"
+    assert "完整性" in badges[1] or "可能不全" in badges[1]
 
 
-def test_picking_a_target_highlights_its_source_sentence():
+def test_targets_open_to_their_sentence_with_the_number_marked(seed_text):
     at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
-    picker = at.selectbox(
-        key=next(k for k in at.session_state if str(k).startswith("pick_targets_"))
-    )
-    picker.select(1).run()
-    highlighted = [m.value for m in at.markdown if "yellow-background" in m.value]
-    assert len(highlighted) == 1
-    assert ":yellow-background[**全社会研发经费投入强度4\\%以上**]" in highlighted[0]
-    assert "主要预期目标" in highlighted[0]  # the surrounding sentence is shown too
+    summary = _summary(seed_text("003"), "003")
+    assert len(at.expander) == len(summary.targets)
+    rd = next(e for e in at.expander if "全社会研发经费投入强度" in e.label)
+    assert ":green-badge[✓ 已核实]" in rd.label and "4\\%以上" in rd.label
+    inside = _markdown_in(rd)
+    sentence = next(text for text in inside if "yellow-background" in text)
+    assert ":yellow-background[**全社会研发经费投入强度**]:orange-background[**4\\%**]" in sentence
+    assert "主要预期目标" in sentence  # the whole sentence, not just the phrase
+    assert any("类型" in text and "比率" in text for text in inside)
 
 
-def test_locating_a_source_opens_the_text_tab_with_the_sentence_highlighted():
+def test_locating_a_target_opens_the_text_with_the_sentence_highlighted():
     at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
-    at.button(
-        key=next(k for k in at.session_state if str(k).startswith("goto_targets_"))
-    ).click().run()
+    key = next(k for k in at.session_state if str(k).startswith("goto_target0_"))
+    at.button(key=key).click().run()
     assert at.session_state["tab"] == "原文"
     assert any(m.value.startswith("高亮：**地区生产总值：增长5\\.5\\%左右**") for m in at.markdown)
     body = [m.value for m in at.markdown if "yellow-background" in m.value]
-    assert len(body) == 1 and ":yellow-background[**地区生产总值增长5\\.5\\%左右**]" in body[0]
-    # Paragraphs far above the highlight are folded away, so it opens near the top.
-    assert at.expander[0].label.startswith("前文")
+    assert len(body) == 1 and "地区生产总值增长" in _plain(body[0])
+    assert at.expander[0].label.startswith("前文")  # the text above is folded away
 
 
-def test_key_tasks_list_their_areas_and_items():
+def test_a_task_items_sentence_holds_the_numbers_it_is_shown_with(seed_text):
     at = _open_tab(_choose_seed(_app(), "003"), "重点任务")
-    assert len(at.expander) == 9
-    assert at.expander[0].label.startswith("（一）聚焦打好政策")
-    assert "全力争取上级政策" in at.expander[0].markdown[0].value
+    summary = _summary(seed_text("003"), "003")
+    assert len(at.expander) == len(summary.task_areas)
+    area = at.expander[0]
+    item = next(i for i in summary.task_areas[0].items if i.goals)
+    goal = item.goals[0]
+    popovers = [b for b in _walk(area) if getattr(b, "type", None) == "popover"]
+    shown = [
+        text for popover in popovers for text in _markdown_in(popover) if "background" in text
+    ]
+    digits = re.search(r"\d+(?:\.\d+)?", goal.value).group()
+    assert any(
+        re.search(rf":orange-background\[\*\*[^\]]*{re.escape(digits)}", _plain(text))
+        for text in shown
+    ), f"no popover marks {goal.value}"
 
 
-def test_a_truncated_report_warns_and_invents_no_targets():
+def test_the_report_text_hides_markup_but_keeps_the_words(seed_text):
+    at = _open_tab(_choose_seed(_app(), "002"), "原文")
+    assert "**" in seed_text("002")
+    body = "\n".join(m.value for m in at.markdown)
+    assert "\\*\\*" not in body and "坚持人才引领" in body
+
+
+# =========================================================================== completeness
+
+
+def test_a_missed_target_is_said_beside_the_verification_badge(seed_text):
+    text, missed = missed_target_report(seed_text("003"))
+    at = _paste(_app(), text)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert any(":orange-badge[" in b and "可能不全：主要预期目标" in b for b in badges)
+    notice = next(_plain(m.value) for m in at.markdown if "主要预期目标可能不全" in m.value)
+    assert all(quote in notice for quote in missed)
+    at.button(key=next(k for k in at.session_state if str(k).startswith("see_targets_"))).click()
+    at.run()
+    assert at.session_state["tab"] == "原文"
+    body = next(m.value for m in at.markdown if "orange-background" in m.value)
+    assert f":orange-background[**{missed[0]}**]" in _plain(body)
+
+
+def test_a_part_is_called_missing_only_when_the_report_has_none(monkeypatch, seed_text):
+    passage = Evidence(start=0, end=20, quote=seed_text("004")[:20])
+
+    def unfound(summary, report):
+        return Completeness(
+            parts=[
+                PartCheck(part="targets", status="not_found", message="似乎提到了目标", passage=passage),
+                PartCheck(part="task_areas", status="absent", message="没有"),
+            ]
+        )
+
+    monkeypatch.setattr("summarizer.pipeline.check_completeness", unfound)
+    at = _paste(_app(), seed_text("004") + "\n（完整性测试）")
+    texts = [_plain(t) for t in _texts(at)]
+    assert any("主要预期目标：摘要没有识别出来，但原文中似乎有" in t for t in texts)
+    assert not any("原文中没有主要预期目标" in t for t in texts)
+    assert not any("原文中没有这一部分" in t for t in texts)  # the engine's own claim is dropped
+
+
+def test_a_truncated_report_warns_and_invents_no_targets(seed_text):
     at = _choose_seed(_app(), "001")
     assert any("截断" in warning.value for warning in at.warning)
     at = _open_tab(at, "主要目标")
-    assert not at.dataframe
-    assert at.info[0].value == "本报告中没有找到主要预期目标。"
+    assert not at.expander
+    part = _summary(seed_text("001"), "001").completeness.part("targets")
+    said = [_plain(t) for t in _texts(at)]
+    if part.status == "absent":
+        assert "原文中没有主要预期目标这一部分。" in said
+    else:
+        assert not any("原文中没有主要预期目标" in t for t in said)
 
 
-def test_compare_lays_two_reports_side_by_side_by_indicator():
+# =========================================================================== compare
+
+
+def test_compare_lays_two_reports_side_by_side_by_indicator(seed_text):
     at = _choose_seed(_choose_seed(_app(), "003"), "004")
     at = _open_tab(at, "对比")
     assert len(at.multiselect(key="compare_pick").value) == 2
-    table = at.dataframe[0].value
-    assert list(table.columns)[:3] == ["指标", "杭州市 2025", "上城区 2025"]
+    city, district = (_summary(seed_text(k), k).meta for k in ("003", "004"))
+    columns = [f"{city.region} {city.year}", f"{district.region} {district.year}"]
+    table = at.table[0].value
+    assert list(table.columns)[:3] == ["指标", *columns]
     gdp = table[table["指标"] == "地区生产总值"].iloc[0]
-    assert gdp["杭州市 2025"] == gdp["上城区 2025"] == "增长5.5%左右"
+    assert gdp[columns[0]] == gdp[columns[1]] == "增长5.5%左右"
+    # one indicator across the reports, as a chart of one unit
+    assert any("增速（%）" in spec and columns[1] in spec for spec in _chart_specs(at))
 
 
-def test_compare_tracks_last_years_targets_of_the_same_region():
+def test_compare_tracks_last_years_targets_with_both_quotes_and_the_rule():
     at = _open_tab(_choose_seed(_app(), "002"), "对比")
     at.multiselect(key="compare_pick").select("seed:000").run()
     assert not at.exception
     assert any(header.value == "余杭区 2024 年目标的完成情况" for header in at.subheader)
-    tracked = at.dataframe[1].value
-    gdp = tracked[tracked["指标"] == "地区生产总值"].iloc[0]
-    assert (gdp["目标"], gdp["结果"], gdp["判断"]) == ("增长6%", "增长6.0%", "达成")
+    assert any("2024年实际" in c and "2025年目标" in c for c in _chart_specs(at))
+    gdp = next(e for e in at.expander if "地区生产总值" in e.label and "达成" in e.label)
+    assert gdp.label.startswith(":green[**达成**]")
+    inside = [_plain(t) for t in _markdown_in(gdp)]
+    assert any(t.startswith("2024 年报告的目标") for t in inside)
+    assert any(t.startswith("2025 年报告的回顾") for t in inside)
+    assert any("增长6.0%" in t and "background" in t for t in inside)
+    assert any(t.startswith("**判断规则**") for t in inside)
+
+
+def test_the_targets_tab_charts_last_years_result_when_that_report_is_at_hand():
+    at = _open_tab(_choose_seed(_app(), "000"), "主要目标")
+    assert any(h.value == "2024年目标、2024年实际与2025年目标" for h in at.subheader)
+    charts = _chart_specs(at)
+    assert len(charts) == 1 and "增速（%）" in charts[0]
+    # a report with no previous year at hand gets no chart (and none of unlike units)
+    at = _open_tab(_choose_seed(_app(), "003"), "主要目标")
+    assert not _blocks(at, "vega_lite_chart")
+
+
+# =========================================================================== inputs
 
 
 def _upload(at: AppTest, name: str, data: bytes, mime: str = "application/octet-stream") -> AppTest:
@@ -339,19 +309,32 @@ def _upload(at: AppTest, name: str, data: bytes, mime: str = "application/octet-
     return at
 
 
-def test_an_unreadable_upload_gets_a_clear_message():
-    at = _upload(_app(), "report.pdf", b"this is not a PDF at all", "application/pdf")
-    assert [_plain(error.value) for error in at.error] == [
-        "无法读取这个文件：report.pdf: the PDF is corrupt (no PDF header found)"
-    ]
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("report.pdf", b"this is not a PDF at all", "「report.pdf」这个 PDF 文件已损坏"),
+        ("empty.txt", b"", "「empty.txt」是空文件"),
+        ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "「photo.txt」是PNG 图片"),
+        ("big.txt", b"a" * (MAX_FILE_BYTES["txt"] + 1), "超过了文本文件不超过 10 MB 的限制"),
+    ],
+)
+def test_an_unusable_upload_is_explained_in_chinese(name, data, expected):
+    at = _upload(_app(), name, data)
+    (error,) = at.error
+    assert _plain(error.value).startswith("无法读取这个文件：")
+    assert expected in _plain(error.value)
+    assert not re.search(r"[A-Za-z]{4,} [a-z]{3,}", _plain(error.value))
     assert at.title[0].value == "政府工作报告摘要"  # nothing was summarised
 
 
-def test_an_oversized_upload_gets_a_clear_message():
-    data = b"a" * (MAX_FILE_BYTES["txt"] + 1)
-    at = _upload(_app(), "big.txt", data, "text/plain")
-    (error,) = at.error
-    assert "big.txt: the file is 10.0 MiB, over the 10 MiB limit" in _plain(error.value)
+def test_the_upload_limit_is_the_loaders_and_the_types_are_explained():
+    at = _app()
+    at.segmented_control(key="source").set_value("upload").run()
+    uploader = at.file_uploader(key="upload")
+    limit_mb = uploader.proto.max_upload_size_mb
+    assert max(MAX_FILE_BYTES.values()) <= limit_mb * 1_000_000 < max(MAX_FILE_BYTES.values()) + 5e6
+    assert not list(uploader.proto.type)  # every file reaches the loader, which says why not
+    assert ".docx" in uploader.proto.label and "10 MB" in uploader.proto.help
 
 
 def test_a_word_upload_is_summarised(seed_text):
@@ -371,15 +354,13 @@ def test_a_word_upload_is_summarised(seed_text):
     assert at.title[0].value == "2025年杭州市政府工作报告"
 
 
-def test_pasted_text_is_summarised_and_non_reports_are_refused(seed_text):
-    at = _app()
-    at.segmented_control(key="source").set_value("paste").run()
-    at.text_area(key="paste").input(seed_text("004")).run()
-    assert not at.exception
-    assert at.title[0].value == "上城区2025年政府工作报告"
-    at.text_area(key="paste").input("hello world, this is not a report " * 20).run()
+def test_pasted_text_is_summarised_and_non_reports_are_refused_in_chinese(seed_text):
+    at = _paste(_app(), seed_text("004"))
+    assert at.title[0].value.endswith("上城区2025年政府工作报告")
+    at = _paste(at, "hello world, this is not a report " * 20)
     assert any(
-        "does not look like a Chinese government work report" in _plain(e.value) for e in at.error
+        "「粘贴的文本」看起来不是中文的政府工作报告（只有 0 个汉字）" in _plain(e.value)
+        for e in at.error
     )
 
 
@@ -388,10 +369,7 @@ def test_an_engine_defect_is_reported_without_a_traceback(monkeypatch, seed_text
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr("summarizer.engines.rules.summarize", broken)
-    at = _app()
-    at.segmented_control(key="source").set_value("paste").run()
-    at.text_area(key="paste").input(seed_text("004") + "\n（测试）").run()
-    assert not at.exception
+    at = _paste(_app(), seed_text("004") + "\n（测试）")
     (error,) = at.error
     assert error.value.startswith("规则引擎处理这份文本时出错（RuntimeError）")
     assert "internal detail" not in error.value
@@ -403,16 +381,16 @@ def test_document_text_never_becomes_active_markdown(seed_text):
         "2025年杭州市政府工作报告", f"2025年杭州市政府工作报告{injected}", 1
     )
     text = text.replace("（一）", f"（一）{injected}", 1)
-    at = _app()
-    at.segmented_control(key="source").set_value("paste").run()
-    at.text_area(key="paste").input(text).run()
-    assert not at.exception
-    rendered = _texts(at) + _texts(_open_tab(at, "原文"))
+    at = _paste(_app(), text)
+    rendered = _texts(at) + _texts(_open_tab(at, "原文")) + _texts(_open_tab(at, "重点任务"))
     assert any("evil" in text for text in rendered)  # the text is shown...
     for text in rendered:  # ...but only escaped
         assert not re.search(r"(?<!\\)<img", text), text
         assert not re.search(r"(?<!\\)\]\(http", text), text
         assert not re.search(r"(?<!\\):red(?<!\\)\[", text), text
+
+
+# =========================================================================== LLM engine
 
 
 class FakeLLM:
@@ -423,10 +401,10 @@ class FakeLLM:
         self.options: list[dict] = []
 
     def __call__(self, name: str = "rules", config=None, **_: object):
-        from summarizer.engines import create_engine
+        from summarizer.engines.rules import RulesEngine
 
         if name != "llm":
-            return create_engine(name)
+            return RulesEngine()
         self.options.append(
             {"model": config.model, "api_base": config.api_base, "api_key": config.api_key}
         )
@@ -459,38 +437,48 @@ class _FakeLLMEngine:
 
 
 @pytest.fixture
-def fake_llm(monkeypatch):
+def reachable(monkeypatch):
+    """The reachability check finds nothing wrong (its own tests are in test_llm_reach)."""
+    checked = []
+    monkeypatch.setattr(
+        "summarizer.engines.llm.reach.check_model", lambda config, **_: checked.append(config) or []
+    )
+    return checked
+
+
+@pytest.fixture
+def fake_llm(monkeypatch, reachable):
     fake = FakeLLM()
     monkeypatch.setattr("summarizer.engines.create_engine", fake)
     return fake
 
 
-def _llm_app(at: AppTest | None = None) -> AppTest:
+def _llm_app(at: AppTest | None = None, model: str = "openai/test-model", base: str = "") -> AppTest:
     at = at or _app()
     at.radio(key="engine").set_value("llm").run()
-    at.text_input(key="llm_model").input("openai/test-model").run()
-    at.text_input(key="llm_api_base").input("http://127.0.0.1:9/v1").run()
+    at.text_input(key="llm_model").input(model).run()
+    at.text_input(key="llm_api_base").input(base or "http://127.0.0.1:9/v1").run()
     return _choose_seed(at, "003")
 
 
-def test_the_llm_engine_runs_on_request_and_shows_progress(fake_llm):
+def _run_button(at: AppTest):
+    return next(b for b in at.sidebar.button if b.label == "用大模型生成摘要")
+
+
+def test_the_llm_engine_runs_on_request_with_progress_per_call(fake_llm):
     at = _llm_app()
     assert not fake_llm.options  # choosing a report does not start a slow model run
-    assert "用大模型生成摘要" in at.info[0].value
-    at.button[0].click().run()
+    assert "用大模型生成摘要" in at.info[0].value and "规则引擎的摘要" in at.info[0].value
+    assert at.title[0].value == "2025年杭州市政府工作报告"  # the rules summary meanwhile
+    _run_button(at).click().run()
     assert not at.exception
     (options,) = fake_llm.options
-    assert options["model"] == "openai/test-model"
-    assert options["api_base"] == "http://127.0.0.1:9/v1"
-    assert at.title[0].value == "2025年杭州市政府工作报告"
-    assert any(
-        "大模型 openai/test-model" in caption.value.replace("\\", "") for caption in at.caption
-    )
-    assert any(status.label == "摘要已生成" for status in at.status)
-    # The partial results were drawn while the run was going.
-    assert any("主要目标（5）" in m.value for m in at.markdown)
-    # A second visit reuses the summary instead of calling the model again.
-    at.run()
+    assert (options["model"], options["api_base"]) == ("openai/test-model", "http://127.0.0.1:9/v1")
+    assert any("大模型 openai/test-model" in _plain(caption.value) for caption in at.caption)
+    assert any(status.label == "大模型摘要已生成" for status in at.status)
+    assert any("主要目标（5）" in m.value for m in at.markdown)  # drawn while it ran
+    assert not at.info or "用大模型生成摘要" not in at.info[0].value
+    at.run()  # a second visit reuses the summary instead of calling the model again
     assert len(fake_llm.options) == 1
 
 
@@ -500,24 +488,64 @@ def test_an_api_key_from_secrets_is_used_but_never_shown(fake_llm):
     at.run()
     at = _llm_app(at)
     assert any("Streamlit secrets" in caption.value for caption in at.sidebar.caption)
-    at.button[0].click().run()
+    _run_button(at).click().run()
     assert fake_llm.options[0]["api_key"] == SECRET
     dump = _page_dump(at)
-    assert "全市地区生产总值21860亿元" in dump and SECRET not in dump
+    assert "21860亿元" in dump and SECRET not in dump
 
 
-def test_an_engine_error_is_shown_with_the_key_masked(monkeypatch):
+def test_a_failed_run_says_so_once_in_chinese_and_the_rules_summary_stays(monkeypatch, reachable):
     monkeypatch.setenv("SUMMARIZER_API_KEY_ENV", "TEST_PROVIDER_KEY")
     monkeypatch.setenv("TEST_PROVIDER_KEY", SECRET)
-    fake = FakeLLM(EngineError(f"the server refused the key {SECRET} (HTTP 401)"))
-    monkeypatch.setattr("summarizer.engines.create_engine", fake)
+    error = EngineError(
+        "model openai/test-model at http://127.0.0.1:9/v1: the server refused the API key "
+        f"(HTTP 401): invalid key {SECRET}"
+    )
+    monkeypatch.setattr("summarizer.engines.create_engine", FakeLLM(error))
     at = _llm_app()
     assert any("TEST_PROVIDER_KEY" in caption.value for caption in at.sidebar.caption)
-    at.button[0].click().run()
+    _run_button(at).click().run()
     assert not at.exception
-    (error,) = at.error
-    assert _plain(error.value).startswith("大模型引擎出错：the server refused the key ***")
+    (shown,) = at.error
+    assert _plain(shown.value).startswith(
+        "**大模型生成失败**：模型 openai/test-model（http://127.0.0.1:9/v1）：服务拒绝了 API 密钥（HTTP 401）"
+    )
+    assert not at.info  # no stale "click to start" beside the failure
+    assert not at.status  # one message, not a grey box as well
+    assert at.title[0].value == "2025年杭州市政府工作报告"  # the rules summary is still there
+    assert any(metric.value == "21860亿元" for metric in at.metric)
     assert SECRET not in _page_dump(at)
+    at.run()  # the failure stays said until the settings change
+    assert len(at.error) == 1
+
+
+def test_a_hosted_model_without_a_key_is_stopped_before_it_starts(monkeypatch):
+    fake = FakeLLM()
+    monkeypatch.setattr("summarizer.engines.create_engine", fake)
+    at = _app()
+    at.radio(key="engine").set_value("llm").run()
+    at.text_input(key="llm_model").input("deepseek/deepseek-chat").run()
+    at = _choose_seed(at, "003")
+    (error,) = at.error
+    said = _plain(error.value)
+    assert said.startswith("**大模型现在无法运行**")
+    assert "没有找到模型 deepseek/deepseek-chat 的 API 密钥" in said and "DEEPSEEK_API_KEY" in said
+    assert "secrets.toml" in said
+    assert _run_button(at).disabled
+    assert at.title[0].value == "2025年杭州市政府工作报告"  # the rules summary is shown
+    assert not fake.options
+
+
+def test_a_server_that_is_down_is_named_before_a_run(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    at = _llm_app(base=f"http://127.0.0.1:{port}/v1")
+    (error,) = at.error
+    assert f"无法连接 http://127.0.0.1:{port}/v1" in _plain(error.value)
+    assert _run_button(at).disabled
 
 
 def test_summarizer_ui_starts_streamlit_on_the_app_with_its_settings(monkeypatch):
@@ -537,3 +565,4 @@ def test_summarizer_ui_starts_streamlit_on_the_app_with_its_settings(monkeypatch
     # the UI's own settings travel as flags, whatever folder the server starts in
     assert command[command.index("--server.maxUploadSize") + 1] == "51"
     assert command[command.index("--theme.base") + 1] == "light"
+    assert command[command.index("--theme.orangeBackgroundColor") + 1] == "#fdba74"

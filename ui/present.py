@@ -7,7 +7,9 @@ inject Markdown links, images, HTML or Streamlit directives into the page.
 
 from __future__ import annotations
 
+import bisect
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,7 @@ __all__ = [
     "list_seeds",
     "md_escape",
     "highlight_markdown",
+    "markup_spans",
     "excerpt",
     "paragraph_index",
     "checks_under",
@@ -55,12 +58,22 @@ KINDS = {"full": "全文", "digest": "速览/要点", "partial": "不完整"}
 # of them turns document text into literal text: no links, emphasis, HTML, math or
 # Streamlit directives such as :red[...] or :material/icon:.
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+_END = sys.maxsize
 
 
 def md_escape(text: str) -> str:
     """Document text as literal Markdown: every special character escaped, one line."""
     text = re.sub(r"\s+", " ", text).strip()
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", _no_autolinks(text))
+
+
+# Escaping does not stop GitHub-flavoured Markdown from making links of bare addresses
+# (http://…, www.…, name@host): a zero-width space after the scheme, "www" or "@" does.
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp)://|\bwww(?=\.)|@)")
+
+
+def _no_autolinks(text: str) -> str:
+    return _AUTOLINK.sub(lambda m: m.group(1).replace("//", "/\u200b/") + "\u200b", text)
 
 
 def _escape_line(text: str) -> str:
@@ -69,14 +82,28 @@ def _escape_line(text: str) -> str:
 
 
 def highlight_markdown(
-    text: str, spans: Iterable[tuple[int, int]], *, color: str = "yellow"
+    text: str,
+    spans: Iterable[tuple[int, int]],
+    *,
+    color: str = "yellow",
+    strong: Iterable[tuple[int, int]] = (),
+    strong_color: str = "orange",
+    hidden: Iterable[tuple[int, int]] = (),
 ) -> str:
     """Markdown for ``text`` (one paragraph per line) with ``spans`` highlighted.
 
     Spans are offsets into ``text``; overlapping spans merge.  A highlighted run that
-    crosses a line break is highlighted on each line it covers.
+    crosses a line break is highlighted on each line it covers.  ``strong`` spans are
+    highlighted in ``strong_color`` over the others (a number inside its sentence);
+    ``hidden`` spans (markup, see :func:`markup_spans`) are left out of the output, so
+    offsets stay those of ``text``.
     """
-    marks = _merge(spans, len(text))
+    layers = [
+        (_merge(hidden, len(text)), None),
+        (_merge(strong, len(text)), strong_color),
+        (_merge(spans, len(text)), color),
+    ]
+    cuts = sorted({0, len(text)} | {x for marks, _ in layers for span in marks for x in span})
     lines: list[str] = []
     pos = 0
     for raw_line in text.split("\n"):
@@ -84,28 +111,64 @@ def highlight_markdown(
         pos = end + 1
         if not raw_line.strip():
             continue
-        pieces: list[str] = []
-        cursor = start
-        for m_start, m_end in marks:
-            if m_end <= start or m_start >= end:
+        points = [start] + [c for c in cuts if start < c < end] + [end]
+        runs: list[tuple[str | None, str]] = []  # (colour or None, raw text), merged
+        for a, b in zip(points, points[1:], strict=False):
+            style = _style(a, layers)
+            if style == "hidden":
                 continue
-            a, b = max(m_start, start), min(m_end, end)
-            if a > cursor:
-                pieces.append(_escape_inline(text[cursor:a]))
-            marked = _escape_inline(text[a:b]).strip()
+            if runs and runs[-1][0] == style:
+                runs[-1] = (style, runs[-1][1] + text[a:b])
+            else:
+                runs.append((style, text[a:b]))
+        pieces = []
+        for style, raw in runs:
+            if style is None:
+                pieces.append(_escape_inline(raw))
+                continue
+            marked = _escape_inline(raw).strip()
             if marked:
-                pieces.append(f":{color}-background[**{marked}**]")
-            cursor = b
-        if cursor < end:
-            pieces.append(_escape_inline(text[cursor:end]))
+                pieces.append(f":{style}-background[**{marked}**]")
         line = "".join(pieces).strip()
         if line:
             lines.append(line)
     return "\n\n".join(lines)
 
 
+def _style(offset: int, layers: list[tuple[list[tuple[int, int]], str | None]]) -> str | None:
+    """'hidden', a highlight colour, or None for the text at ``offset``."""
+    for marks, colour in layers:
+        i = bisect.bisect_right(marks, (offset, _END)) - 1
+        if i >= 0 and marks[i][0] <= offset < marks[i][1]:
+            return colour or "hidden"
+    return None
+
+
+# Markup shown as such in plain text: YAML front matter, HTML comments and tags, Markdown
+# emphasis, heading, list and quote markers, rules.  Hidden for display, never removed.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?:[^\n]*\n){0,60}?(?:---|\.\.\.)[ \t]*(?:\n|\Z)")
+_MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)"
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]*)?/?>"
+    r"|\*\*|__"
+    r"|^[ \t]*(?:#{1,6}|[-*+]|>)[ \t]+"
+    r"|^[ \t]*(?:-{3,}|\*{3,}|_{3,})[ \t]*$",
+    re.S | re.M,
+)
+
+
+def markup_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``text`` that are markup rather than words, to hide when showing it."""
+    spans = []
+    front = _FRONT_MATTER.match(text)
+    if front is not None and re.search(r"^\w[\w -]*:", front.group(), re.M):
+        spans.append(front.span())
+    spans += [match.span() for match in _MARKUP.finditer(text)]
+    return spans
+
+
 def _escape_inline(text: str) -> str:
-    return _MD_SPECIAL.sub(r"\\\1", re.sub(r"[ \t\r\f\v]+", " ", text))
+    return _MD_SPECIAL.sub(r"\\\1", _no_autolinks(re.sub(r"[ \t\r\f\v]+", " ", text)))
 
 
 def _merge(spans: Iterable[tuple[int, int]], limit: int) -> list[tuple[int, int]]:
