@@ -191,9 +191,7 @@ def test_a_task_items_sentence_holds_the_numbers_it_is_shown_with(seed_text):
     item = next(i for i in summary.task_areas[0].items if i.goals)
     goal = item.goals[0]
     popovers = [b for b in _walk(area) if getattr(b, "type", None) == "popover"]
-    shown = [
-        text for popover in popovers for text in _markdown_in(popover) if "background" in text
-    ]
+    shown = [text for popover in popovers for text in _markdown_in(popover) if "background" in text]
     digits = re.search(r"\d+(?:\.\d+)?", goal.value).group()
     assert any(
         re.search(rf":orange-background\[\*\*[^\]]*{re.escape(digits)}", _plain(text))
@@ -231,7 +229,9 @@ def test_a_part_is_called_missing_only_when_the_report_has_none(monkeypatch, see
     def unfound(summary, report):
         return Completeness(
             parts=[
-                PartCheck(part="targets", status="not_found", message="似乎提到了目标", passage=passage),
+                PartCheck(
+                    part="targets", status="not_found", message="似乎提到了目标", passage=passage
+                ),
                 PartCheck(part="task_areas", status="absent", message="没有"),
             ]
         )
@@ -453,7 +453,9 @@ def fake_llm(monkeypatch, reachable):
     return fake
 
 
-def _llm_app(at: AppTest | None = None, model: str = "openai/test-model", base: str = "") -> AppTest:
+def _llm_app(
+    at: AppTest | None = None, model: str = "openai/test-model", base: str = ""
+) -> AppTest:
     at = at or _app()
     at.radio(key="engine").set_value("llm").run()
     at.text_input(key="llm_model").input(model).run()

@@ -46,7 +46,12 @@ PHONE = {"width": 390, "height": 844}
 APP_READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 APP_RUNNING = "[data-testid='stApp'][data-test-script-state='running']"
 # Keys a developer's shell may hold: the server must not see them (the no-key journey).
-KEY_VARIABLES = ("DEEPSEEK_API_KEY", "OPENAI_API_KEY", "DASHSCOPE_API_KEY", "SUMMARIZER_API_KEY_ENV")
+KEY_VARIABLES = (
+    "DEEPSEEK_API_KEY",
+    "OPENAI_API_KEY",
+    "DASHSCOPE_API_KEY",
+    "SUMMARIZER_API_KEY_ENV",
+)
 ENGLISH = re.compile(r"[A-Za-z]{3,} [a-z]{3,}")  # a run of English words
 
 
@@ -66,7 +71,17 @@ def app_url() -> Iterator[str]:
     env.pop("SUMMARIZER_API_BASE", None)
     log = (ARTIFACTS / "streamlit.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
-        [sys.executable, "-m", "summarizer", "ui", "--headless", "--port", str(port), "--host", "127.0.0.1"],
+        [
+            sys.executable,
+            "-m",
+            "summarizer",
+            "ui",
+            "--headless",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -253,7 +268,9 @@ def test_seed_summary_targets_sources_and_compare(page):
     page.get_by_role("button", name="在原文中定位").locator("visible=true").first.click()
     settle(page)
     expect(page.get_by_role("tab", name="原文")).to_have_attribute("aria-selected", "true")
-    expect(page.locator(".stMarkdownColoredBackground").first).to_contain_text("全社会研发经费投入强度")
+    expect(page.locator(".stMarkdownColoredBackground").first).to_contain_text(
+        "全社会研发经费投入强度"
+    )
     shot(page, "05-source-text")
 
     # A second report, then both side by side: every row shown, none scrolled away.
@@ -411,7 +428,9 @@ def test_the_page_works_at_desktop_laptop_and_phone_widths(browser, app_url, nam
         open_tab(page, "对比")
         prev = seed_meta("002")
         page.get_by_test_id("stMultiSelect").locator("input").click()
-        option = page.get_by_role("option", name=re.compile(rf"(?=.*{prev.region})(?=.*{prev.year})"))
+        option = page.get_by_role(
+            "option", name=re.compile(rf"(?=.*{prev.region})(?=.*{prev.year})")
+        )
         expect(option).to_be_visible()
         expect(page.get_by_role("option", name="Select all")).to_have_count(0)
         option.click()

@@ -62,7 +62,9 @@ def test_md_escape_leaves_no_markdown_active(text):
     assert escaped.replace("\\", "").replace("\u200b", "") == text
 
 
-@pytest.mark.parametrize("text", ["见 https://evil.example/x", "www.evil.example", "a@evil.example"])
+@pytest.mark.parametrize(
+    "text", ["见 https://evil.example/x", "www.evil.example", "a@evil.example"]
+)
 def test_bare_addresses_do_not_become_links(text):
     for escaped in (present.md_escape(text), present.highlight_markdown(text, [(0, 3)])):
         shown = escaped.replace("\\", "")
@@ -247,15 +249,48 @@ def test_cards_that_would_share_a_label_are_told_apart():
     found = cards.figure_cards(
         [
             _figure("满意率", "98%", "企业满意率达98%"),
-            _figure("满意率", "97%", "群众满意率达97%"),
+            _figure("满意率", "达97%", "群众满意率达97%"),
+            _figure("地区生产总值", "增长9%"),
             _figure("新增就业", "3万人"),
-            _figure("新增就业", "2万人"),
+            _figure("地区生产总值", "2720亿元"),
+            _figure("新增就业", "新增2万人"),
         ],
         "headline_figures",
     )
     labels = [card.label for card in found]
-    assert labels == ["企业满意率", "群众满意率", "新增就业", "新增就业（2）"]
-    assert len(set(labels)) == len(labels)
+    assert labels == [
+        "企业满意率",
+        "群众满意率",
+        "地区生产总值（增速）",  # a rate and a level apart
+        "新增就业",
+        "地区生产总值",
+        "新增就业（2）",
+    ]
+
+
+def test_the_values_of_one_list_share_a_card():
+    # 城镇和农村居民人均可支配收入分别为31895元和11708元，增长8.2%和9.0%
+    found = cards.figure_cards(
+        [
+            _figure("城镇和农村居民人均可支配收入", "分别为31895元"),
+            _figure("城镇和农村居民人均可支配收入", "11708元"),
+            _figure("城镇和农村居民人均可支配收入", "增长8.2%"),
+            _figure("城镇和农村居民人均可支配收入", "9.0%"),
+        ],
+        "headline_figures",
+    )
+    assert [(c.label, c.value, c.second) for c in found] == [
+        ("城镇和农村居民人均可支配收入", "分别为31895元、11708元", "增长8.2%、9.0%")
+    ]
+    assert len(found[0].paths) == 4
+
+
+def test_a_per_head_figure_is_not_labelled_as_the_total():
+    found = cards.figure_cards(
+        [_figure("地区生产总值", "14万元左右", "人均地区生产总值提高到14万元左右")],
+        "headline_figures",
+    )
+    assert found[0].label == "人均地区生产总值"
 
 
 @pytest.mark.parametrize(
@@ -394,7 +429,9 @@ class _Sampler:
             called = self.functions.get(node.func.id)
             if called is not None:
                 returns = [n.value for n in ast.walk(called) if isinstance(n, ast.Return)]
-                return [t for r in returns if r is not None for t in self.samples(r, called, deeper)]
+                return [
+                    t for r in returns if r is not None for t in self.samples(r, called, deeper)
+                ]
         phrases = self.phrases(node)
         return phrases or ["1"]
 
@@ -402,7 +439,11 @@ class _Sampler:
         """The phrases (strings with a space) in an expression and the module names it reads."""
         found = []
         for child in ast.walk(node):
-            if isinstance(child, ast.Constant) and isinstance(child.value, str) and " " in child.value:
+            if (
+                isinstance(child, ast.Constant)
+                and isinstance(child.value, str)
+                and " " in child.value
+            ):
                 found.append(child.value)
             elif isinstance(child, ast.Name) and child.id in self.module and child is not node:
                 found += self.phrases(self.module[child.id])
@@ -512,7 +553,18 @@ def test_downloads_are_named_after_the_report():
 def test_the_targets_csv_has_chinese_headings_and_verdicts(seed_text):
     summary = summarize_text(seed_text("003"), name="003.txt")
     rows = list(csv.reader(io.StringIO(exports.targets_csv_zh(summary))))
-    assert rows[0] == ["地区", "年份", "指标", "目标", "数值", "单位", "限定词", "类型", "核实", "来源文件"]
+    assert rows[0] == [
+        "地区",
+        "年份",
+        "指标",
+        "目标",
+        "数值",
+        "单位",
+        "限定词",
+        "类型",
+        "核实",
+        "来源文件",
+    ]
     gdp = next(row for row in rows if row[2] == "地区生产总值")
     assert gdp[3:9] == ["增长5.5%左右", "5.5", "%", "左右", "增速", "已核实"]
 

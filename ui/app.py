@@ -94,8 +94,7 @@ def previous_of(report: Report, candidates: list[Report]) -> Report | None:
         (
             other
             for other in candidates
-            if other.summary.meta.region == meta.region
-            and other.summary.meta.year == meta.year - 1
+            if other.summary.meta.region == meta.region and other.summary.meta.year == meta.year - 1
         ),
         None,
     )

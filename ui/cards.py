@@ -24,6 +24,9 @@ _TRAILING = re.compile(
 )
 _RATE = re.compile(r"增长|增加|下降|减少|提高|回落|增速|增幅|[%％]|个百分点")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# A bare number right after a figure of the same indicator: the next value of its list
+# (城乡居民收入分别增长4.3%和6.1%: "分别增长4.3%", then "6.1%").
+_LIST_ITEM = re.compile(r"^[\d.]")
 
 
 def tidy_label(indicator: str) -> str:
@@ -52,41 +55,57 @@ class Card:
 
 
 def figure_cards(figures: Sequence[Figure], path: str) -> list[Card]:
-    """Cards for ``figures`` (at ``path`` in the summary), level and rate of one indicator merged."""
+    """Cards for ``figures`` (at ``path`` in the summary): a level and its rate merged, and
+    the values of one "分别 A 和 B" list on one card."""
     cards: list[Card] = []
     for i, figure in enumerate(figures):
-        label = tidy_label(figure.indicator)
         where = f"{path}[{i}]"
         last = cards[-1] if cards else None
-        if (
+        same = last is not None and last.indicator == figure.indicator
+        if last is not None and same and _LIST_ITEM.match(figure.value):
+            if last.second is not None:
+                last.second += f"、{figure.value}"
+            else:
+                last.value += f"、{figure.value}"
+        elif (
             last is not None
-            and last.indicator == figure.indicator
+            and same
             and last.second is None
             and not is_rate(last.value)
             and is_rate(figure.value)
         ):
             last.second = figure.value
-            last.paths.append(where)
-            last.evidence += figure.evidence
-            continue
-        cards.append(
-            Card(label, figure.value, None, [where], list(figure.evidence), figure.indicator)
-        )
+        else:
+            label = _per_head(figure) + tidy_label(figure.indicator)
+            cards.append(Card(label, figure.value, None, [], [], figure.indicator))
+        cards[-1].paths.append(where)
+        cards[-1].evidence += figure.evidence
     _distinguish(cards)
     return cards
+
+
+def _per_head(figure: Figure) -> str:
+    """'人均' when the sentence says the figure is per head (人均地区生产总值) and the name
+    does not: a total and a per-head value must not read alike."""
+    if figure.indicator.startswith("人均"):
+        return ""
+    for evidence in figure.evidence:
+        at = evidence.quote.find(figure.indicator)
+        if at >= 2 and evidence.quote[at - 2 : at] == "人均":
+            return "人均"
+    return ""
 
 
 def _distinguish(cards: list[Card]) -> None:
     """Give cards that share a label distinct ones: the words before the indicator in their
     sentences, else 增速 for a rate, else a number."""
-    steps = (
-        lambda card: _words_before(card) + card.label,
-        lambda card: card.label + ("（增速）" if is_rate(card.value) else ""),
-    )
-    for step in steps:
-        for group in _repeated(cards):
+    for group in _repeated(cards):
+        for card in group:
+            card.label = _words_before(card) + card.label
+    for group in _repeated(cards):
+        if len({is_rate(card.value) for card in group}) > 1:  # a level and a rate apart
             for card in group:
-                card.label = step(card)
+                card.label += "（增速）" if is_rate(card.value) else ""
     for group in _repeated(cards):
         for n, card in enumerate(group[1:], start=2):
             card.label = f"{card.label}（{n}）"

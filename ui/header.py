@@ -35,7 +35,8 @@ def header(report: Report) -> None:
         f"重点任务 {len(summary.task_areas)} 个方面",
         engine_label(report),
     ]
-    st.caption(md_escape(" · ".join(part for part in parts if part)))
+    shown = [part for part in dict.fromkeys(parts) if part]  # 全国 · 全国 said once
+    st.caption(md_escape(" · ".join(shown)))
     with st.container(horizontal=True, vertical_alignment="center"):
         _verification_badge(report)
         found = completeness.badge(summary)
