@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 from summarizer.engines.rules.phrases import (
     GENERIC_INDICATORS,
@@ -24,7 +26,8 @@ MAX_HEADLINE_FIGURES = 15
 # An indicator that is only a verb: the noun follows the number ("争取100个以上项目纳入…").
 _BARE_VERB = re.compile(
     r"^(?:争取|引进|引育|新增|新建|建成|建设|开工|完成|实施|打造|培育|推动|开展|举办|改造|实现|累计|共|超|"
-    r"新引进|招引|落地|投用|签约|出台|发放|提供|带动|吸引|培训|组织|推出|创建|认定|获评|入选|获|达)$"
+    r"新引进|招引|落地|投用|签约|出台|发放|提供|带动|吸引|培训|组织|推出|创建|认定|获评|入选|获|达|"
+    r"扩大|扩容|筹集|扩绿|新改建|改扩建|兑现|减免|投入|安排|争取到|储备|谋划)$"
 )
 _NOUN_STOP = re.compile(r"[，,。；;、:：(（\d]|入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|以上|左右|的")
 _RANK_WORDS = re.compile(r"第[一二三四五六七八九十\d]|前列|首位|领先")
@@ -130,6 +133,8 @@ def figures_in(
                 spans = [own]
                 if not indicator and value_start == p_start:
                     indicator = _noun_after(nt, q_end, p_end)  # "73家企业入选…"
+                elif indicator:
+                    indicator = _label(indicator, last_indicator, partial(_noun_after, nt, q_end, p_end))
                 if indicator in GENERIC_INDICATORS:
                     indicator = last_indicator
                     if last_evidence is not None and last_evidence != own:
@@ -151,6 +156,33 @@ def figures_in(
                 if limit is not None and len(figures) >= limit:
                     return figures
     return figures
+
+
+_TO_VERB = re.compile(r"(?:发展|增加|增长|提高|提升|上升|下降|减少|扩大|降低|压减|压缩|达)?[至到]$")
+_PLAIN_NAME = re.compile(r"^[^\d百千万亿]{2,12}$")
+_SINCE = re.compile(r"(?:由|从)[^由从,，]{0,12}?的?$")  # "森林覆盖率由2017年的" -> 森林覆盖率
+
+
+def _label(indicator: str, previous: str, noun: Callable[[], str]) -> str:
+    """A name for a figure, never a fragment: "人均地区生产总值由2010年的" names 人均地区生产总值,
+    "占一般公共预算支出的" the share of the indicator before it, "积塔半导体等" the noun after
+    the number; a label that stays a fragment ("…完成预算的", "国家级和") gives none."""
+    since = _SINCE.sub("", indicator)
+    if since != indicator and len(since) >= 2:
+        return since
+    if indicator.startswith("占") and previous and _PLAIN_NAME.match(previous):
+        return previous + indicator.rstrip("的")
+    if indicator.endswith("等"):
+        after = noun()
+        return indicator + after if after else indicator[:-1]
+    if indicator.endswith(("和", "及", "与", "、")):
+        return noun()
+    if indicator.endswith(("至", "到")):
+        subject = _TO_VERB.sub("", indicator)  # "规上工业企业发展到" -> 规上工业企业
+        return subject if len(subject) >= 2 else previous
+    if indicator.endswith(("的", "之")) or indicator.startswith(("分别", "前的", "是", "为")):
+        return ""
+    return indicator
 
 
 def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
