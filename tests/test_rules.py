@@ -69,10 +69,10 @@ def test_made_up_county_report():
     assert summary.meta.year == 2026 and summary.meta.speaker == "张三"
     pairs = _pairs(summary)
     assert pairs[0] == ("地区生产总值", "增长6%左右")
-    # "分别增长6%和7%": one target per value
-    assert [p for p in pairs if p[0] == "城乡居民人均可支配收入"] == [
-        ("城乡居民人均可支配收入", "增长6%"),
-        ("城乡居民人均可支配收入", "7%"),
+    # "城乡居民人均可支配收入分别增长6%和7%": one target per value, each named for its own
+    assert [p for p in pairs if p[0].endswith("居民人均可支配收入")] == [
+        ("城镇居民人均可支配收入", "增长6%"),
+        ("农村居民人均可支配收入", "7%"),
     ]
     assert ("粮食产量", "稳定在40万吨以上") in pairs
     figures = {(f.indicator, f.value) for f in summary.headline_figures}

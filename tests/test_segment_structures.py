@@ -232,3 +232,17 @@ def test_outline_markers_and_runs():
     found = runs(lines_of(text), len(text))
     families = sorted((r.family, len(r)) for r in found)
     assert families == [("dot", 2), ("paren", 3)]
+
+
+def test_one_target_per_indicator_when_a_value_covers_two():
+    both = summarize_text(standard(targets="今年的主要预期目标是：城镇、农村居民人均可支配收入均增长8%。"))
+    assert [(t.indicator, t.target) for t in both.targets] == [
+        ("城镇居民人均可支配收入", "增长8%"),
+        ("农村居民人均可支配收入", "增长8%"),
+    ]
+    each = summarize_text(standard(targets="今年的主要预期目标是：城镇和农村居民人均可支配收入分别增长7.5%和8%。"))
+    assert [(t.indicator, t.values) for t in each.targets] == [
+        ("城镇居民人均可支配收入", [7.5]),
+        ("农村居民人均可支配收入", [8.0]),
+    ]
+    assert both.verification is not None and both.verification.ok

@@ -164,6 +164,8 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                     phrase_starts.append(piece_start)
                 continue
             indicator, phrase = piece_text[:at], piece_text[at:]
+            if indicator.endswith(("均", "都")) and len(indicator) > 3:  # "…均增长8%": each of them
+                indicator, phrase = indicator[:-1], indicator[-1] + phrase
             relative = _RELATIVE.match(piece_text[:at]) is not None
             if (starts_with_verb(piece_text) or relative) and targets and not qs:
                 # "实现正增长" continues the clause before it
@@ -221,10 +223,26 @@ def _first_digit(text: str) -> int | None:
     return match.start() if match else None
 
 
+_PARALLEL = re.compile(r"^(?:(城镇|城市)[和、与及](农村|乡村)|(城乡))(.{2,})$")
+
+
+def parallel_names(indicator: str) -> list[str] | None:
+    """"城镇和农村居民人均可支配收入" (or 城乡…) -> 城镇居民…, 农村居民…: one name each."""
+    match = _PARALLEL.match(indicator)
+    if match is None:
+        return None
+    head = match.group(4)
+    if match.group(3):
+        return ["城镇" + head, "农村" + head]
+    return [match.group(1) + head, match.group(2) + head]
+
+
 def _indicator_list(indicator: str, phrase: str) -> list[str]:
     """"城镇登记失业率、节能减排、安全生产等约束性指标" -> the three indicators; likewise
-    "A和B均完成…".  "城镇和农村居民人均可支配收入" stays one indicator."""
+    "A和B均完成…", and "城镇、农村居民人均可支配收入均增长8%" -> the urban and the rural one."""
     listed = _LIST_TAIL.sub("", indicator)
+    if phrase.startswith(("均", "都")) and (pair := parallel_names(listed)):
+        return pair
     if listed != indicator or phrase.startswith(("均", "都")):
         names = [n.strip() for n in re.split(r"[、和及与]", listed) if n.strip()]
         if len(names) >= 2 and all(len(n) >= 4 for n in names):
@@ -273,10 +291,13 @@ def _respectively(
     phrase = phrase.replace("分别", "", 1)
     verb = re.match(r"^\D*", phrase).group(0)  # type: ignore[union-attr]
     pieces = re.split(r"[和、与及]", phrase[len(verb) :])
+    names = parallel_names(indicator)
+    if names is None or len(names) != min(len(pieces), len(qs)):
+        names = [indicator] * len(qs)
     out = []
     for k, (piece, quantity) in enumerate(zip(pieces, qs, strict=False)):
         written = f"{verb}{piece}" if k == 0 else piece
-        target = _target(nt, indicator, written, start, end, [quantity])
+        target = _target(nt, names[k], written, start, end, [quantity])
         target.kind = _kind(phrase, indicator, [quantity])
         out.append(target)
     return out
