@@ -158,6 +158,7 @@ def figures_in(
     return figures
 
 
+_COMPARISON = re.compile(r"^(?:高出|高于|低于|快于|慢于|好于|居全|位居|位列|排名|排位|前移|后移)")
 _TO_VERB = re.compile(r"(?:发展|增加|增长|提高|提升|上升|下降|减少|扩大|降低|压减|压缩|达)?[至到]$")
 _PLAIN_NAME = re.compile(r"^[^\d百千万亿]{2,12}$")
 _SINCE = re.compile(r"(?:由|从)[^由从,，]{0,12}?的?$")  # "森林覆盖率由2017年的" -> 森林覆盖率
@@ -182,6 +183,8 @@ def _label(indicator: str, previous: str, noun: Callable[[], str]) -> str:
         return subject if len(subject) >= 2 else previous
     if indicator.endswith(("的", "之")) or indicator.startswith(("分别", "前的", "是", "为")):
         return ""
+    if _COMPARISON.match(indicator):
+        return ""  # "高出全省4个百分点", "居全国16个", "前移1位": a rank or a comparison
     return indicator
 
 
