@@ -149,16 +149,20 @@ class NormalizedText:
         normalisation dropped."""
         if end <= start:
             return ""
-        if not self._norm_starts:
+        starts = self._norm_starts
+        if not starts:
             quote = self.original[start:end]
         else:
+            seg = max(bisect.bisect_right(starts, start) - 1, 0)
+            if seg + 1 >= len(starts) or end <= starts[seg + 1]:
+                # within one kept stretch, as most spans are: one slice of the original
+                o_start = self._orig_starts[seg] + (start - starts[seg])
+                quote = self.original[o_start : o_start + (end - start)]
+                return quote.strip() if "\n" not in quote and "\r" not in quote else _BREAKS.sub("", quote).strip()
             pieces = []
-            seg = max(bisect.bisect_right(self._norm_starts, start) - 1, 0)
-            while seg < len(self._norm_starts) and self._norm_starts[seg] < end:
-                n_start = self._norm_starts[seg]
-                n_end = (
-                    self._norm_starts[seg + 1] if seg + 1 < len(self._norm_starts) else len(self.text)
-                )
+            while seg < len(starts) and starts[seg] < end:
+                n_start = starts[seg]
+                n_end = starts[seg + 1] if seg + 1 < len(starts) else len(self.text)
                 a, b = max(start, n_start), min(end, n_end)
                 if a < b:
                     o_start = self._orig_starts[seg] + (a - n_start)
