@@ -273,6 +273,9 @@ def _make_handler(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                 with server._lock:
                     server.in_flight -= 1
             if server._stopping.is_set():
+                # Stopped mid-request: drop the connection, so that a client still waiting
+                # fails at once instead of hanging until its timeout.
+                self.close_connection = True
                 return
             if reply.status != 200:
                 payload = json.loads(json.dumps(reply.body or _error("error", "error")))

@@ -8,6 +8,7 @@ obeys an instruction planted in the report, or stops mid-answer.
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 from fault_server import FaultServer, Reply, Request
@@ -268,6 +269,23 @@ def test_a_dead_server_is_a_clear_error_without_the_key(report_004):
         summarize(report_004, **options(down))
     message = str(raised.value)
     assert "openai/double" in message and "503" in message and SECRET not in message
+
+
+def test_a_failed_run_never_waits_for_the_calls_still_in_flight(report_004):
+    def respond(request: Request) -> Reply:
+        if task_of(request) == "targets":
+            return Reply.auth_error()  # refused at once: the run fails
+        return Reply.hang(30, grounded_answer(request))  # these two are still in flight
+
+    before = set(threading.enumerate())
+    with FaultServer(responder=respond) as server:
+        with pytest.raises(EngineError, match="HTTP 401"):
+            summarize(report_004, **options(server, concurrency=3, timeout=60))
+        flying = [t for t in set(threading.enumerate()) - before if t.name.startswith("llm_")]
+        assert flying and all(t.daemon for t in flying)  # the process may exit regardless
+    for thread in flying:  # and once the server is gone, they end instead of hanging
+        thread.join(timeout=20)
+    assert not any(t.is_alive() for t in flying)
 
 
 # -- cache -----------------------------------------------------------------------------

@@ -6,7 +6,9 @@
 The segmenter decides what each call reads: the targets call gets the targets paragraph, the
 review call the review (opening, numbered areas, problems), the tasks call the key tasks.  A
 section longer than ``chunk_tokens`` is cut at area, then paragraph boundaries, and the
-answers are merged.  Calls run concurrently (``concurrency``).  Every answer is a pydantic
+answers are merged.  Calls run concurrently (``concurrency``) on daemon threads, so a run
+that fails (a refused key, a dead server) returns at once and never keeps the process
+waiting for calls nobody will read.  Every answer is a pydantic
 model (:mod:`summarizer.engines.llm.answers`) whose validator checks its numbers and quotes against
 the source and has the model re-asked with what is wrong; what re-asking does not fix stays
 in the output with a warning, never dropped.  Targets are cross-checked against the rules
@@ -23,9 +25,10 @@ hand in a scripted one).  With no model configured anywhere the built-in local m
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -215,6 +218,64 @@ def _budget(config: LLMConfig) -> int:
     return max(400, min(config.chunk_tokens or room, room))
 
 
+_Finished = tuple[Call, list[CallOutcome] | None, BaseException | None]
+
+
+class _Calls:
+    """Model calls on daemon threads, ``workers`` at a time, answers in order of arrival.
+
+    A run that ends early (an engine error, a stream nobody reads on) calls :meth:`stop`:
+    no further call starts, and calls in flight are left to finish or fail on their own.
+    Being daemon threads, they never keep the process from exiting: a CLI that reports a
+    failed call exits at once instead of waiting for requests nobody will read.
+    """
+
+    def __init__(self, run: Callable[[Call], list[CallOutcome]], workers: int) -> None:
+        self._run = run
+        self._workers = max(1, workers)
+        self._todo: queue.SimpleQueue[Call] = queue.SimpleQueue()
+        self._done: queue.SimpleQueue[_Finished] = queue.SimpleQueue()
+        self._stopped = threading.Event()
+        self._started = 0
+        self.pending = 0
+
+    def submit(self, calls: list[Call]) -> None:
+        for call in calls:
+            self._todo.put(call)
+            self.pending += 1
+        while self._started < min(self._workers, self.pending):
+            self._started += 1
+            worker = threading.Thread(
+                target=self._work, name=f"llm_{self._started}", daemon=True
+            )
+            worker.start()
+
+    def _work(self) -> None:
+        while not self._stopped.is_set():
+            try:
+                call = self._todo.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if self._stopped.is_set():
+                return
+            try:
+                self._done.put((call, self._run(call), None))
+            except BaseException as error:  # handed to the caller, who raises it
+                self._done.put((call, None, error))
+
+    def next(self) -> tuple[Call, list[CallOutcome]]:
+        """The next finished call; its error, raised here."""
+        call, outcomes, error = self._done.get()
+        self.pending -= 1
+        if error is not None:
+            raise error
+        assert outcomes is not None
+        return call, outcomes
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+
 class LLMEngine:
     """The LLM engine behind the :class:`~summarizer.engines.Engine` interface."""
 
@@ -288,22 +349,17 @@ class LLMEngine:
         if not calls:
             yield EngineProgress(0, 0, None, merged())
             return
-        pool = ThreadPoolExecutor(max_workers=config.concurrency or 1, thread_name_prefix="llm")
-        pending: dict[Future[list[CallOutcome]], Call] = {
-            pool.submit(_run, job, c): c for c in calls
-        }
+        pool = _Calls(lambda call: _run(job, call), config.concurrency or 1)
         try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    call = pending.pop(future)
-                    job.results.extend(future.result())  # an EngineError ends the run here
-                    if partial or not pending:
-                        done = len(calls) - len(pending)
-                        yield EngineProgress(done, len(calls), call.task, merged())
+            pool.submit(calls)
+            while pool.pending:
+                call, outcomes = pool.next()  # an EngineError ends the run here
+                job.results.extend(outcomes)
+                if partial or not pool.pending:
+                    done = len(calls) - pool.pending
+                    yield EngineProgress(done, len(calls), call.task, merged())
         finally:
-            # on an error or an abandoned stream, do not wait for calls nobody will read
-            pool.shutdown(wait=not pending, cancel_futures=True)
+            pool.stop()  # on an error or an abandoned stream: start nothing more
 
 
 def _rules_summary(report: PreparedReport) -> ReportSummary | None:
