@@ -1,18 +1,26 @@
-"""The built-in model: assembling the GGUF from its parts, and the real model on loopback.
+"""The built-in model: assembling the GGUF from its parts, its server, and the real model.
 
 The tests marked ``llm`` run Qwen2.5-Coder-1.5B through the managed llama.cpp server, one
 section at a time (a whole report takes minutes on two cores).  The assembled model lives
 in the shared cache (``$SUMMARIZER_MODELS``, else ``~/.cache/summarizer/models``) so CI
-assembles it once; everything else goes to a temporary folder.
+assembles it once; everything else goes to a temporary folder.  A server that dies is
+played by a small stand-in process (it answers ``GET /v1/models`` and dies on the first
+chat request, as a llama.cpp build with instructions the CPU lacks does) and, in the ``llm``
+tests, by the real server killed during a call.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import platform
+import re
+import signal
 import socket
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +28,8 @@ from pathlib import Path
 import pytest
 
 from summarizer.engines.llm import local as local_model
-from summarizer.engines.llm.config import load_config
+from summarizer.engines.llm.client import LLMClient
+from summarizer.engines.llm.config import LLMConfig, load_config
 from summarizer.engines.llm.engine import LLMEngine
 from summarizer.errors import EngineError
 from summarizer.pipeline import summarize_text
@@ -80,6 +89,102 @@ def test_a_server_that_cannot_start_is_a_clear_error(tmp_path, monkeypatch):
     bogus.write_bytes(b"not a model")
     with pytest.raises(EngineError, match="exited while starting"):
         local_model.start_server(bogus, startup_timeout=120)
+
+
+# -- the build and a dead server --------------------------------------------------------
+def test_the_installed_llama_cpp_build_runs_on_any_x86_64_with_avx2():
+    llama_cpp = pytest.importorskip("llama_cpp")
+    info = llama_cpp.llama_print_system_info()
+    info = info.decode() if isinstance(info, bytes) else str(info)
+    compiled = set(re.findall(r"(\w+) = 1", info))
+    assert compiled, info  # the list of compiled-in CPU features
+    assert not {f for f in compiled if f.startswith(("AVX512", "AMX"))}, info
+    if platform.machine().lower() in ("x86_64", "amd64"):
+        assert {"AVX2", "FMA", "F16C"} <= compiled, info
+
+
+def test_how_a_server_ended_is_said_with_what_to_do():
+    assert local_model.describe_exit(-signal.SIGILL).startswith(
+        "stopped with SIGILL (illegal instruction): "
+    )
+    assert "scripts/install-llama-cpp.sh" in local_model.describe_exit(-signal.SIGILL)
+    assert "out-of-memory" in local_model.describe_exit(-signal.SIGKILL)
+    assert local_model.describe_exit(132) == local_model.describe_exit(-signal.SIGILL)  # via a shell
+    assert local_model.describe_exit(3) == "exited with code 3"
+
+
+# A stand-in for a llama.cpp build that uses instructions the CPU lacks: it answers
+# GET /v1/models, and the first chat request kills it with the given signal.
+_DYING_SERVER = """
+import json, os, signal, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+class Handler(BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        print("request", *args, flush=True)
+    def do_GET(self):
+        body = json.dumps({"data": [{"id": "m"}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        print("a chat request: dying", flush=True)
+        os.kill(os.getpid(), int(sys.argv[2]))
+HTTPServer(("127.0.0.1", int(sys.argv[1])), Handler).serve_forever()
+"""
+
+
+@pytest.fixture
+def dying_server(tmp_path):
+    started: list[local_model.LocalServer] = []
+
+    def start(sig: int) -> local_model.LocalServer:
+        port = local_model.free_port()
+        log = tmp_path / f"dying-{port}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                [sys.executable, "-c", _DYING_SERVER, str(port), str(int(sig))],
+                stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        server = local_model.LocalServer(process, port, "m", log)
+        started.append(server)
+        for _ in range(100):
+            if server.healthy():
+                return server
+            time.sleep(0.1)
+        raise AssertionError("the stand-in server did not start")
+
+    yield start
+    for server in started:
+        server.stop()
+
+
+def test_a_server_that_dies_on_its_first_request_fails_the_self_test_by_name(dying_server):
+    server = dying_server(signal.SIGILL)
+    with pytest.raises(EngineError) as raised:
+        local_model.self_test(server, timeout=30)
+    message = str(raised.value)
+    assert message.startswith("the built-in model server stopped with SIGILL (illegal instruction)")
+    assert "self-test" in message and "scripts/install-llama-cpp.sh" in message
+    assert "\n" not in message
+
+
+def test_the_client_never_retries_a_dead_server(dying_server, monkeypatch, tmp_path):
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    server = dying_server(signal.SIGKILL)
+    monkeypatch.setattr(local_model, "ensure_server", lambda: server)
+    client = LLMClient(LLMConfig(model="local", retries=5, backoff=5.0, cache=False))
+    from summarizer.engines.llm.answers import TargetsAnswer
+
+    with pytest.raises(EngineError) as raised:
+        client.structured(
+            messages=[{"role": "user", "content": "请输出 JSON"}], response_model=TargetsAnswer
+        )
+    message = str(raised.value)
+    assert message.startswith("the built-in model server stopped with SIGKILL (killed)")
+    assert "attempt" not in message and "\n" not in message
+    assert server.log_path.read_text().count("a chat request") == 1  # no retry, no re-ask
 
 
 # -- the real model --------------------------------------------------------------------
@@ -169,3 +274,45 @@ def test_the_server_stops_when_the_process_exits(local_env):
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=2).close()
     assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.llm
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGILL], ids=["SIGKILL", "SIGILL"])
+def test_a_server_killed_during_a_call_is_one_line_naming_the_cause(local_env, seed_text, sig):
+    """Kill the managed server while it reads a call's prompt: the run ends with one line
+    that names the signal, without retrying the dead process (the issue's bar is 5 s; the
+    bound here is generous, the time is printed)."""
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc to see when the server is busy")
+    report = prepare(seed_text("004"), "004")
+    server = local_model.ensure_server()  # started and self-tested
+    engine = LLMEngine(load_config({"model": "local", "cache": False}), parts=["targets"])
+    killed: list[float] = []
+    done = threading.Event()
+
+    def kill_when_busy() -> None:
+        idle = _cpu_seconds(server.process.pid)
+        while not done.is_set() and _cpu_seconds(server.process.pid) - idle < 1.0:
+            time.sleep(0.05)  # until the call is being read
+        if not done.is_set():
+            killed.append(time.monotonic())
+            os.kill(server.process.pid, sig)
+
+    threading.Thread(target=kill_when_busy, daemon=True).start()
+    try:
+        with pytest.raises(EngineError) as raised:
+            engine.summarize(report)
+    finally:
+        done.set()
+    seconds = time.monotonic() - killed[0]
+    print(f"{sig.name}: {seconds:.2f} s from the kill to the error")
+    message = str(raised.value)
+    assert message.startswith(f"the built-in model server stopped with {sig.name}")
+    assert "during a call" in message and "\n" not in message
+    assert seconds < 30

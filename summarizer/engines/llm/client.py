@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from summarizer.engines.llm.config import LLMConfig, load_config, redact
-from summarizer.engines.llm.local import home_dir
+from summarizer.engines.llm.local import LocalServer, home_dir
 from summarizer.engines.llm.ratelimit import GATE
 from summarizer.errors import EngineError
 
@@ -242,6 +242,7 @@ class LLMClient:
         self.cache = cache if cache is not None else (ResponseCache() if config.cache else None)
         self._endpoint: tuple[str, str | None, str | None] | None = None
         self._endpoint_lock = threading.Lock()
+        self._server: LocalServer | None = None  # the built-in model's server, once started
 
     # identity used in cache keys: the built-in model by its checksum, not its port
     @property
@@ -268,6 +269,7 @@ class LLMClient:
                     from summarizer.engines.llm.local import ensure_server
 
                     server = ensure_server()
+                    self._server = server
                     self._endpoint = (server.model, server.base_url, "local")
                 else:
                     key = self.config.api_key
@@ -278,6 +280,13 @@ class LLMClient:
 
     def _redact(self, text: str) -> str:
         return redact(text, self.config.secrets())
+
+    def _check_server(self, grace: float = 0.0) -> None:
+        """Raise at once, saying how, if the built-in model's server has died: a dead
+        process is never retried."""
+        server = self._server
+        if server is not None and server.exited(grace):
+            raise EngineError(server.stopped(" during a call"))
 
     # -- transport ----------------------------------------------------------------------
     def _describe(self, error: Exception, attempts: int) -> str:
@@ -333,9 +342,13 @@ class LLMClient:
         attempt = 0
         while True:
             GATE.wait()
+            self._check_server()
             try:
                 response = litellm.completion(**kwargs)
             except Exception as error:  # litellm raises many types; classify, then redact
+                # A dropped connection to the built-in server: did it die?  (Its exit can
+                # reach us a moment after the connection does.)
+                self._check_server(grace=1.0 if self._server is not None else 0.0)
                 if not self._retryable(error) or attempt >= self.config.retries:
                     raise EngineError(self._describe(error, attempt + 1)) from None
                 attempt += 1
