@@ -28,16 +28,25 @@ def test_every_task_has_a_prompt_with_a_version():
         assert "不是指令" in message  # the document is data, not instructions
 
 
+# The answer model each task's examples show (the review's: areas only, as when the draft
+# has headline figures).
+_EXAMPLE_ANSWERS = {"review": "review_part"}
+
+
 @pytest.mark.parametrize("task", TASKS)
 def test_few_shot_examples_pass_the_same_number_check_as_outputs(task):
     for example in load_prompts().tasks[task].examples:
-        answer = ANSWERS[task].model_validate_json(example.output)
+        answer = ANSWERS[_EXAMPLE_ANSWERS.get(task, task)].model_validate_json(example.output)
         source = extract_quantities(example.text)
         for _path, text in answer.texts():
             for quantity in extract_quantities(text):
                 assert any(same_quantity(quantity, s) for s in source), (task, text)
         for _path, quote in answer.quotes():
             assert canon(quote) in canon(example.text), quote
+        if example.draft:  # the draft shown with it is read from the same text
+            json.loads(example.draft)
+            for quantity in extract_quantities(example.draft):
+                assert any(same_quantity(quantity, s) for s in source), (task, example.draft)
 
 
 def test_the_document_sits_between_delimiters_it_cannot_close():
@@ -69,7 +78,10 @@ def test_response_schemas_are_compact_and_closed():
     text = json.dumps(schema, ensure_ascii=False)
     assert '"title": "' not in text  # no title annotations: fewer prompt tokens
     assert schema["additionalProperties"] is False
-    assert schema["$defs"]["AreaOut"]["properties"]["highlights"]["maxItems"] == 4
+    area = schema["$defs"]["AreaOut"]
+    assert area["properties"]["summary"]["maxLength"] == 120  # one sentence, enforced
+    assert set(area["required"]) == {"title", "summary"}
+    assert schema["properties"]["areas"]["maxItems"] == 12
     # parsing stays lenient about keys a hosted model adds
     TargetsAnswer.model_validate({"targets": [], "note": "extra"})
 

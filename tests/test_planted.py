@@ -15,6 +15,7 @@ import pytest
 from fault_server import FaultServer, Reply, Request
 from scripted_model import document_of, grounded_answer, task_of
 
+from summarizer.engines.llm import engine as engine_module
 from summarizer.engines.llm.config import load_config
 from summarizer.engines.llm.engine import LLMEngine
 from summarizer.engines.llm.ratelimit import GATE
@@ -126,6 +127,9 @@ def test_the_llm_engine_never_verifies_a_number_it_was_told_to_use(
     kind, wording, number, obeying, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
+    # The draft's targets are complete and grounded, so the engine would not ask a model
+    # about them; ask anyway, to see what becomes of a model that obeys.
+    monkeypatch.setattr(engine_module, "targets_settled", lambda *args: False)
     text, _ = plant(wording, "before")
     told = {"indicator": "地区生产总值", "target": f"增长{number}", "quote": wording}
 
@@ -137,14 +141,15 @@ def test_the_llm_engine_never_verifies_a_number_it_was_told_to_use(
     obeying.responder = respond
     summary = summarize_text(text, engine=_llm(obeying, tmp_path))
     sent = " ".join(document_of(r) for r in obeying.requests)
-    assert number not in sent  # the planted text never reaches the model
+    assert obeying.requests and number not in sent  # asked, but never shown the planted text
     assert summary.verification is not None
-    shown = {t.target: i for i, t in enumerate(summary.targets)}
+    assert not any(number in t.target for t in summary.targets)  # no target took it
+    gdp = next(i for i, t in enumerate(summary.targets) if t.indicator == "地区生产总值")
+    assert summary.targets[gdp].target == GDP  # the report's own target, kept
     checks = {c.path: c for c in summary.verification.numbers}
-    assert not [c for c in summary.verification.numbers if c.raw == number and c.grounded]
-    obeyed = checks[f"targets[{shown[f'增长{number}']}].target"]
-    assert obeyed.planted and not obeyed.grounded, kind
-    assert checks[f"targets[{shown[GDP]}].target"].grounded  # the report's own target, kept
+    assert checks[f"targets[{gdp}].target"].grounded
+    flagged = [w for w in summary.warnings if w.code == "prompt_injection"]
+    assert flagged and f"增长{number}" in flagged[0].message, kind
 
 
 def test_the_markdown_says_why_a_planted_number_is_not_verified():

@@ -6,7 +6,8 @@ place the summary cites: inside one of its evidence spans, give or take :data:`S
 characters that stay in the same sentence.  A figure or target without evidence is checked
 against the sentences that name its indicator; any other field without evidence against
 the whole source.  Digits that are not quantities (dates, names such as “8+4”) must occur
-verbatim.
+verbatim.  The abstractive fields are checked too: an area's ``summary`` against the area's
+evidence, the ``overview`` (a digest of the whole report) against the whole source.
 
 The checks catch a changed digit, 亿 written for 万, a moved decimal point, % for 个百分点,
 a dropped or changed qualifier, and a number taken from another sentence.
@@ -325,10 +326,14 @@ def _consistent(path: str, raw: str, same: list[int], checks: list[_Check], phra
 
 def _texts(summary: ReportSummary) -> Iterator[str]:
     """Every string field of a summary that can hold a number."""
+    if summary.overview:
+        yield summary.overview
     for figure in summary.headline_figures:
         yield from (figure.indicator, figure.value)
     for area in summary.review_areas:
         yield area.title
+        if area.summary:
+            yield area.summary
         yield from area.highlights
         for figure in area.figures:
             yield from (figure.indicator, figure.value)
@@ -338,6 +343,8 @@ def _texts(summary: ReportSummary) -> Iterator[str]:
         yield from (target.indicator, target.target)
     for task_area in summary.task_areas:
         yield task_area.title
+        if task_area.summary:
+            yield task_area.summary
         for item in task_area.items:
             yield item.text
             for goal in item.goals:
@@ -347,12 +354,16 @@ def _texts(summary: ReportSummary) -> Iterator[str]:
 def verify(summary: ReportSummary, index: SourceIndex) -> Verification:
     """Check every number and quote of a summary against its source."""
     w = _Walker(index, _Fields(_texts(summary)))
+    if summary.overview:  # a digest of the whole report: its numbers anywhere in it
+        w.text(summary.overview, "overview", None, None)
     for i, figure in enumerate(summary.headline_figures):
         w.figure(f"headline_figures[{i}]", figure, None)
     for i, area in enumerate(summary.review_areas):
         path = f"review_areas[{i}]"
         windows = w.evidence(path, area.evidence)
         w.text(area.title, f"{path}.title", windows, "evidence")
+        if area.summary:  # an analyst's sentence: its numbers in the area's evidence
+            w.text(area.summary, f"{path}.summary", windows, "evidence")
         for j, highlight in enumerate(area.highlights):
             w.text(highlight, f"{path}.highlights[{j}]", windows, "evidence")
         for k, figure in enumerate(area.figures):
@@ -366,6 +377,8 @@ def verify(summary: ReportSummary, index: SourceIndex) -> Verification:
         path = f"task_areas[{i}]"
         windows = w.evidence(path, task_area.evidence)
         w.text(task_area.title, f"{path}.title", windows, "evidence")
+        if task_area.summary:
+            w.text(task_area.summary, f"{path}.summary", windows, "evidence")
         for j, item in enumerate(task_area.items):
             item_path = f"{path}.items[{j}]"
             item_windows = w.evidence(item_path, item.evidence) or windows

@@ -1,10 +1,12 @@
 """What a model writes for each call, how it is checked, and how it becomes the shared schema.
 
-The response models are small on purpose: the schema goes into every prompt (and into the
-server's grammar), so every field costs tokens on every call.  Each top-level answer checks
-itself in a validator that receives the source's number index as context: a number the source
-does not state, or a quote it does not contain, raises an error that says exactly what is
-wrong, and instructor re-asks the model with it.
+The model reviews the rules engine's draft, so it writes only what the draft cannot hold or
+may have wrong: the targets (confirmed, corrected or completed), one sentence per area, clean
+names for quantified goals, the overview.  The response models are small on purpose: the
+schema goes into every prompt (and into the server's grammar), so every field costs tokens on
+every call.  Each top-level answer checks itself in a validator that receives the source's
+number index as context: a number the source does not state, or a quote it does not contain,
+raises an error that says exactly what is wrong, and instructor re-asks the model with it.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ __all__ = [
     "TargetsAnswer",
     "TaskAreaOut",
     "TasksAnswer",
+    "OverviewAnswer",
     "ANSWERS",
     "number_problems",
     "similarity",
@@ -44,6 +47,8 @@ __all__ = [
 ]
 
 MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
+MAX_SUMMARY = 120  # characters in an area's one-sentence summary (the prompt asks for 60)
+MAX_OVERVIEW = 400  # characters in the overview (3-5 sentences)
 MAX_PROBLEMS = 12  # in one re-ask message; the rest follow once these are fixed
 NUMBER_PROBLEM = "：数字“"  # how an objection to a number reads, after its path
 
@@ -97,22 +102,30 @@ def _at_most(n: int, chars: int | None = None) -> Any:
     return Field(json_schema_extra=extra)
 
 
+def _text(chars: int) -> Any:
+    """A required string with a length limit shown in the schema (a grammar enforces it)."""
+    return Field(json_schema_extra={"maxLength": chars})
+
+
 class AreaOut(_Part):
+    """A review area: its title as the draft (or the text) has it, and one sentence on it."""
+
     title: str
-    highlights: list[str] = _at_most(4, chars=MAX_LINE)
-    figures: list[FigureOut] = _at_most(4)
+    summary: str = _text(MAX_SUMMARY)
 
 
 class TargetOut(_Part):
     indicator: str
     target: str
-    quote: str
+    quote: str = ""  # the source sentence: needed for a target the draft lacks or has wrong
 
 
 class TaskAreaOut(_Part):
+    """A key-task area: title, one sentence, and clean names for goals the draft named badly."""
+
     title: str
-    items: list[str] = _at_most(5, chars=MAX_LINE)
-    goals: list[FigureOut] = _at_most(4)
+    summary: str = _text(MAX_SUMMARY)
+    goals: list[FigureOut] = _at_most(8)
 
 
 class _Answer(_Part):
@@ -151,42 +164,37 @@ class _Answer(_Part):
         return self
 
 
-def _review_texts(areas: list[AreaOut], problems: list[str]) -> Iterator[tuple[str, str]]:
+def _area_texts(areas: list[Any]) -> Iterator[tuple[str, str]]:
     for i, area in enumerate(areas):
         yield f"areas[{i}].title", area.title
-        for j, line in enumerate(area.highlights):
-            yield f"areas[{i}].highlights[{j}]", line
-        for j, figure in enumerate(area.figures):
-            yield f"areas[{i}].figures[{j}].value", figure.value
-    for i, problem in enumerate(problems):
-        yield f"problems[{i}]", problem
+        yield f"areas[{i}].summary", area.summary
+        for j, figure in enumerate(getattr(area, "goals", [])):
+            yield f"areas[{i}].goals[{j}].value", figure.value
 
 
 class ReviewAnswer(_Answer):
-    """The review from its opening on: the headline figures come first."""
+    """The review with its headline figures: asked for when the draft has none."""
 
     headline_figures: list[FigureOut] = _at_most(10)
     areas: list[AreaOut] = _at_most(12)
-    problems: list[str] = _at_most(6, chars=MAX_LINE)
 
     def texts(self) -> Iterator[tuple[str, str]]:
         for i, figure in enumerate(self.headline_figures):
             yield f"headline_figures[{i}].value", figure.value
-        yield from _review_texts(self.areas, self.problems)
+        yield from _area_texts(self.areas)
 
 
 class ReviewPartAnswer(_Answer):
-    """The review after its opening: areas and problems, no headline figures."""
+    """The review's areas, one sentence each; the draft's headline figures stand."""
 
     areas: list[AreaOut] = _at_most(12)
-    problems: list[str] = _at_most(6, chars=MAX_LINE)
 
     @property
     def headline_figures(self) -> list[FigureOut]:
         return []
 
     def texts(self) -> Iterator[tuple[str, str]]:
-        yield from _review_texts(self.areas, self.problems)
+        yield from _area_texts(self.areas)
 
 
 class TargetsAnswer(_Answer):
@@ -209,12 +217,16 @@ class TasksAnswer(_Answer):
     areas: list[TaskAreaOut] = _at_most(12)
 
     def texts(self) -> Iterator[tuple[str, str]]:
-        for i, area in enumerate(self.areas):
-            yield f"areas[{i}].title", area.title
-            for j, line in enumerate(area.items):
-                yield f"areas[{i}].items[{j}]", line
-            for j, figure in enumerate(area.goals):
-                yield f"areas[{i}].goals[{j}].value", figure.value
+        yield from _area_texts(self.areas)
+
+
+class OverviewAnswer(_Answer):
+    """The whole report in 3-5 sentences, written from the verified summary's digest."""
+
+    overview: str = _text(MAX_OVERVIEW)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        yield "overview", self.overview
 
 
 ANSWERS: dict[str, type[_Answer]] = {
@@ -222,6 +234,7 @@ ANSWERS: dict[str, type[_Answer]] = {
     "review_part": ReviewPartAnswer,
     "targets": TargetsAnswer,
     "tasks": TasksAnswer,
+    "overview": OverviewAnswer,
 }
 
 

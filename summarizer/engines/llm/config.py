@@ -24,8 +24,9 @@ cache              SUMMARIZER_LLM_CACHE          0 turns the response cache off
 
 Provider defaults (``mode``, context, chunk size, answer size, concurrency, timeout):
 
-- ``local``: the built-in Qwen2.5-Coder-1.5B on llama.cpp; json_grammar, 8192, 2000, one call
-  at a time.
+- ``local``: the built-in Qwen2.5-Coder-1.5B on llama.cpp; json_grammar, 8192, 3500, one call
+  at a time (with the rules engine's draft, a call writes little: larger slices mean fewer
+  calls, each with its fixed prompt).
 - ``openai/NAME`` with ``api_base`` (vLLM, llama.cpp, any OpenAI-compatible server):
   json_grammar (``response_format={"type": "json_object", "schema": ...}``; a server that
   ignores the schema behaves as in json mode), 8192, 4500, 6 at once.
@@ -84,7 +85,7 @@ class ProviderDefaults:
 # needs the word "json" in the prompt (instructor's JSON mode writes it); small local models
 # have no tool calling.
 _DEFAULTS = {
-    "local": ProviderDefaults("json_grammar", 8192, 2000, 1536, 1, 900.0),
+    "local": ProviderDefaults("json_grammar", 8192, 3500, 1536, 1, 900.0),
     "server": ProviderDefaults("json_grammar", 8192, 4500, 2048, 6, 600.0),
     "ollama": ProviderDefaults("json", 8192, 3000, 2048, 1, 600.0),
     "deepseek": ProviderDefaults("json", 65536, 12000, 8192, 6, 180.0),

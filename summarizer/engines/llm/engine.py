@@ -1,21 +1,27 @@
-"""The LLM engine: structure-aware, schema-constrained calls, verified and re-asked.
+"""The LLM engine: the rules engine drafts, the model reviews, the verifier decides.
 
     LLMEngine(config, parts=..., client=...).summarize(report) -> ReportSummary
     LLMEngine(...).progress(report) -> Iterator[EngineProgress]   # partial results as calls finish
 
-The segmenter decides what each call reads: the targets call gets the targets paragraph, the
-review call the review (opening, numbered areas, problems), the tasks call the key tasks.  A
-section longer than ``chunk_tokens`` is cut at area, then paragraph boundaries, and the
-answers are merged.  Calls run concurrently (``concurrency``) on daemon threads, so a run
-that fails (a refused key, a dead server) returns at once and never keeps the process
-waiting for calls nobody will read.  Every answer is a pydantic
-model (:mod:`summarizer.engines.llm.answers`) whose validator checks its numbers and quotes against
-the source and has the model re-asked with what is wrong; what re-asking does not fix stays
-in the output with a warning, never dropped.  Targets are cross-checked against the rules
-engine and disagreements reported as warnings.  The report is untrusted data: it travels
-between delimiters, sentences in it that address a model are replaced before it is sent, and
-output that repeats them is flagged.  Answers are cached by model, prompt version, schema
-version and text, so a repeated run costs no tokens.
+The rules engine runs first (milliseconds).  The segmenter decides what each call reads: the
+targets call gets the targets paragraph, the review call the review (opening, numbered areas,
+problems), the tasks call the key tasks; a section longer than ``chunk_tokens`` is cut at
+area, then paragraph boundaries.  Where the rules engine found no targets but the
+completeness check sees signs of them, a call reads the passage it points to.  Each call gets
+its slice and the rules engine's draft of that slice as JSON
+(:mod:`summarizer.engines.llm.draft`); the model confirms, corrects or completes it and
+writes what rules cannot (a sentence per area); a last call writes the overview from the
+merged summary's digest.  Calls run concurrently (``concurrency``) on daemon threads, so a
+run that fails (a dead server, a refused key) returns at once and never keeps the process
+waiting for calls nobody will read.
+
+Every answer is a pydantic model (:mod:`summarizer.engines.llm.answers`) whose validator
+checks its numbers and quotes against the source and has the model re-asked with what is
+wrong.  The merge (:mod:`summarizer.engines.llm.merge`) keeps a model's change only where the
+verifier grounds it, so the result is never worse than the draft.  The report is untrusted
+data: it travels between delimiters, sentences in it that address a model are replaced before
+it is sent, and output that repeats them is flagged.  Answers are cached by model, prompt
+version, schema version and text (draft included), so a repeated run costs no tokens.
 
 Settings are an :class:`~summarizer.engines.llm.config.LLMConfig` (model, api_base, keys,
 timeouts, mode, re-asks, token limits, concurrency, cache); ``parts`` chooses the calls (any
@@ -29,7 +35,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from summarizer.engines.base import EngineProgress
@@ -43,20 +49,23 @@ from summarizer.engines.llm.client import (
     OutputTruncated,
 )
 from summarizer.engines.llm.config import LLMConfig, load_config
-from summarizer.engines.llm.merge import CallOutcome, merge
+from summarizer.engines.llm.draft import digest_json, draft_json, targets_settled
+from summarizer.engines.llm.merge import merge
+from summarizer.engines.llm.outcome import CallOutcome
 from summarizer.engines.llm.prompts import load_prompts
 from summarizer.errors import EngineError, InputError
 from summarizer.report.instructions import is_instruction
-from summarizer.schema import SCHEMA_VERSION, ReportSummary
+from summarizer.schema import SCHEMA_VERSION, Completeness, ReportMeta, ReportSummary, Warning
 
 if TYPE_CHECKING:
     from summarizer.report.prepared import PreparedReport
     from summarizer.report.sections import Block, Sections
 
-__all__ = ["Call", "LLMEngine", "plan_calls", "ENGINE_NAME", "PARTS"]
+__all__ = ["Call", "LLMEngine", "plan_calls", "review_plan", "ENGINE_NAME", "PARTS"]
 
 ENGINE_NAME = "llm"
-PARTS = ("targets", "review", "tasks")  # in the order the calls are sent
+# In the order the calls are sent; the overview is written last, from the merged summary.
+PARTS = ("targets", "review", "tasks", "overview")
 _PROMPT_OVERHEAD = 1200  # system prompt, instructions and schema, in tokens
 _MAX_LISTED = 4  # area titles named in a call's note, at most
 _MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most this often
@@ -66,10 +75,11 @@ _MAX_SPLITS = 2  # an answer cut at the token limit: halve its input at most thi
 class Call:
     """One model call: a task and the slice of the report it reads."""
 
-    task: str  # review | targets | tasks: which prompt
+    task: str  # review | targets | tasks | overview: which prompt
     chunk: Chunk
     note: str | None = None
     answer: str = ""  # which response model; the task's own by default
+    draft: str = ""  # the rules engine's draft of the slice, as JSON
 
     @property
     def response(self) -> str:
@@ -99,8 +109,9 @@ def _clip(units: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def _note(chunk: Chunk, blocks: list[Block]) -> str | None:
-    """What the segmenter knows about a chunk: the numbered areas in it, in order."""
+def _note(chunk: Chunk, blocks: list[Block], *, titles: bool = True) -> str | None:
+    """What the segmenter knows about a chunk: the numbered areas in it, in order (without
+    ``titles``, only that it opens inside an area: a draft lists the titles already)."""
     here = [b for b in blocks if b.start < chunk.end and b.end > chunk.start]
     here = [b for b in here if not is_instruction(b.title)]
     if not here:
@@ -108,10 +119,10 @@ def _note(chunk: Chunk, blocks: list[Block]) -> str | None:
     note = ""
     if here[0].start < chunk.start:
         note = f"本部分开头接续编号领域“{here[0].title}”的正文。"
-    if len(here) > _MAX_LISTED:  # many short areas (a digest): the text shows them well enough
+    if len(here) > _MAX_LISTED or not titles:  # a digest's many areas, or a draft's
         return note or None
-    titles = "；".join(f"“{b.title}”" for b in here)
-    return note + f"本部分的编号领域依次是：{titles}。areas 每个领域一项，title 照抄。"
+    listed = "；".join(f"“{b.title}”" for b in here)
+    return note + f"本部分的编号领域依次是：{listed}。areas 每个领域一项，title 照抄。"
 
 
 def plan_calls(sections: Sections, budget: int) -> list[Call]:
@@ -148,6 +159,58 @@ def plan_calls(sections: Sections, budget: int) -> list[Call]:
     return calls
 
 
+_PASSAGE_TASKS = {"targets": "targets", "review_areas": "review", "task_areas": "tasks"}
+
+
+def _passage_calls(
+    report: PreparedReport, completeness: Completeness, calls: list[Call], budget: int
+) -> list[Call]:
+    """Calls for parts the rules engine did not find though the text shows signs of them:
+    the model reads the passage the completeness check points to."""
+    text = report.sections.text
+    extra: list[Call] = []
+    for check in completeness.parts:
+        task = _PASSAGE_TASKS.get(check.part)
+        if check.status != "not_found" or check.passage is None or task is None:
+            continue
+        start = report.source.to_normalized(check.passage.start)
+        end = max(report.source.to_normalized(check.passage.end), start + 1)
+        if any(c.task == task and c.chunk.start <= start and end <= c.chunk.end for c in calls):
+            continue  # a planned call reads it already
+        extra += [Call(task, c) for c in pack(text, [(start, end)], budget)]
+    return extra
+
+
+def _addressed(text: str) -> bool:
+    """Whether a piece of draft text addresses a model (a planted instruction)."""
+    return is_instruction(text)
+
+
+def review_plan(
+    report: PreparedReport, draft: ReportSummary, completeness: Completeness, budget: int
+) -> list[Call]:
+    """The calls of a draft review: each section's calls, the passages the rules engine
+    missed, and each call's slice of the draft.  No targets call where the draft's targets
+    are settled (:func:`~summarizer.engines.llm.draft.targets_settled`); the overview call is
+    planned at the end."""
+    calls = plan_calls(report.sections, budget)
+    calls += _passage_calls(report, completeness, calls, budget)
+    if targets_settled(report, draft, completeness):  # a call could change nothing
+        calls = [c for c in calls if c.task != "targets"]
+    headline = not draft.headline_figures  # then the first review call reads them
+    out = []
+    for call in calls:
+        answer = call.answer
+        if call.task == "review" and (answer != "review" or not headline):
+            answer = "review_part"
+        json = draft_json(
+            call.task, call.chunk.start, call.chunk.end, draft, report,
+            headline=answer == "review", addressed=_addressed,
+        )  # fmt: skip
+        out.append(replace(call, answer=answer, draft=json, note=_draft_note(call, json, report)))
+    return out
+
+
 # -- planted instructions --------------------------------------------------------------
 REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
 
@@ -172,40 +235,58 @@ class _Job:
     report: PreparedReport
     planted: list[tuple[int, int]]
     cache_version: str
+    draft: ReportSummary
     results: list[CallOutcome] = field(default_factory=list)
 
 
-def _half(call: Call, chunk: Chunk, n: int, sections: Sections) -> Call:
-    """One half of a call whose answer was cut off: the same task on less text."""
+def _draft_note(call: Call, draft: str, report: PreparedReport) -> str | None:
+    """The segmenter's note for a call that comes with a draft: the draft lists the areas'
+    titles, so the note only says where the slice begins."""
+    if call.task not in ("review", "tasks"):
+        return call.note
+    sections = report.sections
     blocks = sections.review_areas if call.task == "review" else sections.task_areas
+    listed = '"areas":[]' not in draft
+    return _note(call.chunk, blocks, titles=not listed)
+
+
+def _half(job: _Job, call: Call, chunk: Chunk, n: int) -> Call:
+    """One half of a call whose answer was cut off: the same task on less text."""
     answer = "review_part" if call.task == "review" and n > 0 else call.answer
-    note = _note(chunk, blocks) if call.task != "targets" else call.note
-    return Call(call.task, chunk, note, answer)
+    json = draft_json(
+        call.task, chunk.start, chunk.end, job.draft, job.report,
+        headline=answer == "review", addressed=_addressed,
+    )  # fmt: skip
+    half = Call(call.task, chunk, call.note, answer, json)
+    return replace(half, note=_draft_note(half, json, job.report))
 
 
 def _run(job: _Job, call: Call, depth: int = 0) -> list[CallOutcome]:
     prompts = load_prompts()
     text = job.report.sections.text
-    messages = prompts.messages(call.task, _model_text(text, call.chunk, job.planted), call.note)
+    if call.task == "overview":  # reads the digest only; its numbers may come from anywhere
+        sent, window = "", (0, len(text))
+    else:
+        sent, window = (
+            _model_text(text, call.chunk, job.planted),
+            (call.chunk.start, call.chunk.end),
+        )
+    messages = prompts.messages(call.task, sent, call.note, call.draft)
     try:
         result: CallResult = job.client.structured(
             messages=messages,
             response_model=ANSWERS[call.response],
-            context={
-                "grounding": Grounding(
-                    job.report.index, job.report.source, (call.chunk.start, call.chunk.end)
-                )
-            },
+            context={"grounding": Grounding(job.report.index, job.report.source, window)},
             cache_parts=(job.cache_version, call.task, messages[-1]["content"]),
         )
     except OutputTruncated as error:
-        halves = halve(text, call.chunk)
+        halves = halve(text, call.chunk) if call.task != "overview" else [call.chunk]
         if depth >= _MAX_SPLITS or len(halves) < 2:
             return [CallOutcome(call.task, call.chunk, None, error=str(error))]
         return [
             o
             for n, half in enumerate(halves)
-            for o in _run(job, _half(call, half, n, job.report.sections), depth + 1)
+            for o in _run(job, _half(job, call, half, n), depth + 1)
         ]
     except AnswerError as error:
         return [CallOutcome(call.task, call.chunk, None, error=str(error))]
@@ -227,7 +308,7 @@ class _Calls:
     A run that ends early (an engine error, a stream nobody reads on) calls :meth:`stop`:
     no further call starts, and calls in flight are left to finish or fail on their own.
     Being daemon threads, they never keep the process from exiting: a CLI that reports a
-    failed call exits at once instead of waiting for requests nobody will read.
+    dead server exits at once instead of waiting for requests nobody will read.
     """
 
     def __init__(self, run: Callable[[Call], list[CallOutcome]], workers: int) -> None:
@@ -245,9 +326,7 @@ class _Calls:
             self.pending += 1
         while self._started < min(self._workers, self.pending):
             self._started += 1
-            worker = threading.Thread(
-                target=self._work, name=f"llm_{self._started}", daemon=True
-            )
+            worker = threading.Thread(target=self._work, name=f"llm_{self._started}", daemon=True)
             worker.start()
 
     def _work(self) -> None:
@@ -321,52 +400,77 @@ class LLMEngine:
         With ``partial=False`` only the final summary is merged and yielded: merging is CPU
         work that a caller who does not show partial results need not pay for after every call.
         """
+        from summarizer.verify.completeness import check_completeness
+
         started = time.monotonic()
         config, client, parts = self.config, self.client, self.parts
         prompts = load_prompts()
-        calls = [c for c in plan_calls(report.sections, _budget(config)) if c.task in parts]
+        draft, failure = _rules_draft(report)
+        completeness = check_completeness(draft, report)
+        calls = [
+            c for c in review_plan(report, draft, completeness, _budget(config)) if c.task in parts
+        ]
         job = _Job(
             client,
             report,
             report.index.instructions,  # the report layer's one instruction detector
             f"prompts={prompts.version}:{prompts.digest};schema={SCHEMA_VERSION}",
+            draft,
         )
-        rules = _rules_summary(report)  # meta data, and the targets cross-check
+        overview = "overview" in parts
 
         def merged() -> ReportSummary:
-            return merge(
+            summary = merge(
                 report,
                 job.results,
                 parts=parts,
-                rules=rules,
+                draft=draft,
+                completeness=completeness,
                 cross_check=self.cross_check,
                 planted=job.planted,
                 model=client.model_id if config.is_local else config.model,
                 prompt_version=prompts.version,
                 seconds=time.monotonic() - started,
             )
+            if failure is not None:
+                summary.warnings.insert(0, failure)
+            return summary
 
-        if not calls:
-            yield EngineProgress(0, 0, None, merged())
-            return
+        def overview_call() -> list[Call]:
+            """The overview, written from the digest of everything merged so far."""
+            digest = digest_json(merged(), _addressed)
+            return [Call("overview", Chunk(0, 0, ""), draft=digest)] if digest != "{}" else []
+
         pool = _Calls(lambda call: _run(job, call), config.concurrency or 1)
         try:
-            pool.submit(calls)
+            pool.submit(calls or (overview_call() if overview else []))
+            total = pool.pending + int(overview and bool(calls))
+            done = 0
             while pool.pending:
                 call, outcomes = pool.next()  # an EngineError ends the run here
                 job.results.extend(outcomes)
+                done += 1
+                if not pool.pending and overview and call.task != "overview":
+                    pool.submit(overview_call())
+                    total = done + pool.pending
                 if partial or not pool.pending:
-                    done = len(calls) - pool.pending
-                    yield EngineProgress(done, len(calls), call.task, merged())
+                    yield EngineProgress(done, total, call.task, merged())
+            if not done:
+                yield EngineProgress(0, 0, None, merged())
         finally:
             pool.stop()  # on an error or an abandoned stream: start nothing more
 
 
-def _rules_summary(report: PreparedReport) -> ReportSummary | None:
-    """The rules engine's summary, for meta data and the targets cross-check."""
+def _rules_draft(report: PreparedReport) -> tuple[ReportSummary, Warning | None]:
+    """The rules engine's summary: the draft every call reviews.  Should the rules engine
+    fail, the model reads the report alone and a warning says so."""
     try:
         from summarizer.engines.rules import summarize as rules_summarize
 
-        return rules_summarize(report)
-    except Exception:  # the cross-check is an extra; the LLM summary stands without it
-        return None
+        return rules_summarize(report), None
+    except Exception as error:  # the LLM engine still works from the text alone
+        empty = ReportSummary(meta=ReportMeta(chars=len(report.original), source_name=report.name))
+        return empty, Warning(
+            code="rules_draft_failed",
+            message=f"规则引擎没有给出初稿（{type(error).__name__}），模型只读原文。",
+        )

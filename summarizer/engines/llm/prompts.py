@@ -1,8 +1,9 @@
 """Prompts as data: the files in ``prompts/`` loaded into strict models and rendered.
 
-``prompts/system.toml`` holds the shared system prompt, ``review.toml``, ``targets.toml`` and
-``tasks.toml`` one task each (instructions and optional few-shot examples), ``user.j2`` the
-message that carries the report text between delimiters.  Each file has a ``version``;
+``prompts/system.toml`` holds the shared system prompt, ``review.toml``, ``targets.toml``,
+``tasks.toml`` and ``overview.toml`` one task each (instructions and optional few-shot
+examples), ``user.j2`` the message that carries the rules engine's draft (compact JSON) and
+the report text between delimiters.  Each file has a ``version``;
 :attr:`PromptSet.version` joins them and :attr:`PromptSet.digest` hashes every byte, and both
 go into every cache key.  The template runs in Jinja's sandbox, and the report text is a
 variable, never template source.
@@ -28,7 +29,7 @@ from summarizer.resources import asset_dir
 
 __all__ = ["TASKS", "Example", "TaskPrompt", "SystemPrompt", "PromptSet", "load_prompts"]
 
-TASKS = ("review", "targets", "tasks")
+TASKS = ("review", "targets", "tasks", "overview")
 OPEN, CLOSE = "<<<报告原文", "报告原文>>>"
 
 
@@ -42,9 +43,10 @@ class _Strict(BaseModel):
 
 
 class Example(_Strict):
-    """A few-shot example: a source text and the JSON answer it should get."""
+    """A few-shot example: a source text, the draft shown with it, and the JSON answer."""
 
     text: str
+    draft: str = ""
     output: str
 
 
@@ -79,12 +81,21 @@ class PromptSet:
         prompt = self.tasks[task]
         text = f"{self.system.text.strip()}\n\n{prompt.instructions.strip()}"
         for example in prompt.examples:
-            text += f"\n\n示例原文：{example.text}\n示例输出：{example.output}"
+            text += f"\n\n示例原文：{example.text}"
+            if example.draft:
+                text += f"\n示例初稿：{example.draft}"
+            text += f"\n示例输出：{example.output}"
         return text
 
-    def messages(self, task: str, text: str, note: str | None = None) -> list[dict[str, Any]]:
+    def messages(
+        self, task: str, text: str, note: str | None = None, draft: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The system and user messages of one call: ``draft`` is the rules engine's draft
+        of the slice as JSON, ``text`` the slice itself (empty for the overview)."""
         user = _template(self.user_template).render(
-            text=fence(text), note=fence(note) if note else None
+            text=fence(text) if text else None,
+            note=fence(note) if note else None,
+            draft=fence(draft) if draft else None,
         )
         return [
             {"role": "system", "content": self.system_message(task)},
