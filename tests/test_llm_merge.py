@@ -207,7 +207,7 @@ def test_settled_targets_are_not_sent_and_unsettled_ones_are(seed_text, monkeypa
         engine_module, "_rules_draft", lambda r: (_draft_with(r, targets=renamed), None)
     )
     _, client = run(text)
-    assert "targets" in {c.task for c in client.calls}  # a name that looks unfinished
+    assert "targets" in {c.task for c in client.calls}  # a name cut at the wrong place
 
 
 def test_a_target_without_a_number_is_added_where_a_clause_of_the_passage_is_uncovered(

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "area_windows",
+    "dangling",
     "draft_json",
     "digest_json",
     "position",
@@ -50,6 +51,13 @@ _STOPS = re.compile(r"(?:提|均|和|等|再|至|达|超|的|及|与|或|为|在
 _MARKS = re.compile(r"[、，,：:；;]|分别")
 
 
+def dangling(name: str) -> bool:
+    """Whether a name opens with a verb or a preposition of its clause or stops on a word
+    that wants more: cut from the clause at the wrong place."""
+    name = name.strip()
+    return bool(_OPENS.search(name) or _STOPS.search(name))
+
+
 def unfinished_name(name: str, repeated: bool = False) -> bool:
     """Whether a goal's name (as the rules engine wrote it) looks like a fragment of its
     clause; ``repeated``: the same name heads several goals of one area."""
@@ -58,7 +66,8 @@ def unfinished_name(name: str, repeated: bool = False) -> bool:
         repeated
         or len(name) <= 2
         or len(name) > 14
-        or bool(_OPENS.search(name) or _STOPS.search(name) or _MARKS.search(name))
+        or dangling(name)
+        or bool(_MARKS.search(name))
     )
 
 
@@ -176,6 +185,7 @@ def digest_json(
 
 
 _CLAUSE = re.compile(r"[^，,；;。\n：:]+")
+_INTRODUCES = re.compile(r"(?:是|为|如下)$")  # 主要预期目标是：… introduces, states nothing
 
 
 def uncovered_clauses(report: PreparedReport, draft: ReportSummary) -> list[tuple[int, int]]:
@@ -193,7 +203,10 @@ def uncovered_clauses(report: PreparedReport, draft: ReportSummary) -> list[tupl
     out = []
     for match in _CLAUSE.finditer(text, span.start, span.end):
         a, b = match.span()
-        if len(match.group().strip()) >= 4 and not any(x < b and y > a for x, y in covered):
+        clause = match.group().strip()
+        if len(clause) < 4 or _INTRODUCES.search(clause):
+            continue
+        if not any(x < b and y > a for x, y in covered):
             out.append((a, b))
     return out
 
@@ -203,7 +216,8 @@ def targets_settled(
 ) -> bool:
     """Whether the draft's targets leave a model nothing to do: the completeness check finds
     every number of the passage in them, every clause of the passage is one of them, every
-    number is grounded, and no indicator name looks unfinished.  The merge keeps grounded
+    number is grounded, and no indicator name was cut at the wrong place (a target's name
+    may be short, 物价, or list several, 农业、工业增加值).  The merge keeps grounded
     draft targets whatever a model says, so a call could change nothing."""
     from summarizer.verify.verifier import check_text
 
@@ -213,7 +227,7 @@ def targets_settled(
     if uncovered_clauses(report, draft):
         return False
     for target in draft.targets:
-        if unfinished_name(target.indicator):
+        if dangling(target.indicator):
             return False
         checks = check_text(target.target, report.index, path="", evidence=target.evidence)
         if not all(c.grounded for c in checks):
