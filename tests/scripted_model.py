@@ -79,16 +79,20 @@ def answer_for(task: str, text: str, draft: dict[str, Any]) -> dict[str, Any]:
     if task == "overview":
         points = draft.get("今年目标", [])[:2] + draft.get("上年主要成绩", [])[:1]
         return {"overview": "；".join(points) + "。" if points else "报告回顾上年工作并部署今年任务。"}
-    titles = [a["title"] for a in draft.get("areas", [])]
-    if not titles:
-        titles = [text.split("\n", 1)[0][:40].rstrip("。；,，")]
-    areas: list[dict[str, Any]] = [
-        {"title": t, "summary": _sentence_after(text, t)} for t in titles
-    ]
+    listed = draft.get("areas", [])
+    if listed:  # the draft's areas, by number
+        areas: list[dict[str, Any]] = [
+            {"n": a["n"], "title": a["title"], "summary": _sentence_after(text, a["title"])}
+            for a in listed
+        ]
+    else:  # none in the draft: named from the text
+        title = text.split("\n", 1)[0][:40].rstrip("。；,，")
+        areas = [{"title": title, "summary": _sentence_after(text, title)}]
     if task == "tasks":
-        areas = [{**a, "goals": []} for a in areas]
+        if any(a.get("goals") for a in listed):
+            areas = [{**a, "goals": []} for a in areas]
         return {"areas": areas}
-    if "headline_figures" in draft:
+    if "headline_figures" in draft or not listed:
         return {"headline_figures": [], "areas": areas}
     return {"areas": areas}
 

@@ -189,6 +189,22 @@ def test_a_number_still_invented_after_reasks_leaves_the_draft_and_a_warning(see
     assert "增长9.5%左右" in messages["target_mismatch"]
 
 
+def test_a_sentence_with_an_invented_number_is_left_out_not_reasked(report_004, server):
+    def inventive(request: Request) -> Reply:
+        answer = json.loads(grounded_answer(request).content or "{}")
+        if task_of(request) == "review":
+            answer["areas"][0]["summary"] = "新增市场主体99999家。" + answer["areas"][0]["summary"]
+        return Reply.json(answer)
+
+    server.responder = inventive
+    summary = summarize(report_004, **options(server, parts=["review"]))
+    assert len(requests_for(server, "review")) == len(
+        [c for c in plan_calls(report_004.sections, 4500) if c.task == "review"]
+    )  # no re-ask: the sentence costs nothing to leave out, a re-ask a whole answer
+    assert summary.review_areas[0].summary and "99999" not in summary.review_areas[0].summary
+    assert any(w.code == "llm_sentence_dropped" for w in summary.warnings)
+
+
 def test_a_quote_not_in_the_source_is_sent_back(report_004, server):
     misquoted = _targets(("地区生产总值", "增长5.5%左右", "全区生产总值预计增长5.5%左右"))
     script(server, "targets", [misquoted])

@@ -64,14 +64,19 @@ def careless(task: str, text: str, draft: dict[str, Any]) -> dict[str, Any]:
         return {"targets": bad}
     if task == "overview":
         return {"overview": "全年经济增长88.8%，新增就业777万人。"}
-    areas = [
-        {"title": f"另起的标题{i}", "summary": f"投入资金7777.{i}亿元，增长66.6%。"}
-        for i, _ in enumerate(draft.get("areas", [])[1:] or [None])
-    ]
+    listed = draft.get("areas", [])
+    if listed:  # numbers shifted by one, one made up, titles of its own, invented figures
+        numbers = [a["n"] + 1 for a in listed[1:]] + [999]
+        areas: list[dict[str, Any]] = [
+            {"n": n, "title": f"另起的标题{n}", "summary": f"投入资金7777.{n}亿元，增长66.6%。"}
+            for n in numbers
+        ]
+    else:
+        areas = [{"title": "另起的标题", "summary": "投入资金7777.7亿元，增长66.6%。"}]
     if task == "tasks":
         goals = [{"indicator": "乱起的名字", "value": "2.5亿元"}]
         return {"areas": [{**a, "goals": goals} for a in areas]}
-    if "headline_figures" in draft:
+    if "headline_figures" in draft or not listed:
         return {"headline_figures": [{"indicator": "地区生产总值", "value": "增长77.7%"}], "areas": areas}
     return {"areas": areas}
 
@@ -101,6 +106,7 @@ def test_a_careless_model_leaves_every_rules_field_as_the_draft_has_it(
     draft = summarize_text(text)  # the rules engine, verified
     assert rules_fields(summary) == rules_fields(draft)
     assert client.calls  # the model was asked, and answered badly
+    assert "llm_call_failed" not in {w.code for w in summary.warnings}  # answers that parsed
     assert summary.overview is None  # its only sentence had invented numbers
     assert all(a.summary is None for a in summary.review_areas + summary.task_areas)
     assert summary.verification.numbers_grounded == summary.verification.numbers_total or (

@@ -1,8 +1,8 @@
 """What a model writes for each call, how it is checked, and how it becomes the shared schema.
 
 The model reviews the rules engine's draft, so it writes only what the draft cannot hold or
-may have wrong: the targets (confirmed, corrected or completed), one sentence per area, clean
-names for quantified goals, the overview.  The response models are small on purpose: the
+may have wrong: the targets (confirmed, corrected or completed), one sentence per area (named
+by its number and title in the draft), clean names for quantified goals, the overview.  Where the draft has no areas in a slice, the model names them from the text.  The response models are small on purpose: the
 schema goes into every prompt (and into the server's grammar), so every field costs tokens on
 every call.  Each top-level answer checks itself in a validator that receives the source's
 number index as context: a number the source does not state, or a quote it does not contain,
@@ -27,13 +27,17 @@ from summarizer.schema import Evidence, Figure, Quantity, Target, TargetKind
 
 __all__ = [
     "FigureOut",
+    "AreaNote",
+    "TaskNote",
     "AreaOut",
     "ReviewAnswer",
     "ReviewPartAnswer",
+    "ReviewNewAnswer",
     "TargetOut",
     "TargetsAnswer",
-    "TaskAreaOut",
     "TasksAnswer",
+    "TasksPlainAnswer",
+    "TasksNewAnswer",
     "OverviewAnswer",
     "ANSWERS",
     "number_problems",
@@ -47,7 +51,7 @@ __all__ = [
 ]
 
 MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
-MAX_SUMMARY = 120  # characters in an area's one-sentence summary (the prompt asks for 60)
+MAX_SUMMARY = 90  # characters in an area's one-sentence summary (the prompt asks for 60)
 MAX_OVERVIEW = 400  # characters in the overview (3-5 sentences)
 MAX_PROBLEMS = 12  # in one re-ask message; the rest follow once these are fixed
 NUMBER_PROBLEM = "：数字“"  # how an objection to a number reads, after its path
@@ -107,8 +111,23 @@ def _text(chars: int) -> Any:
     return Field(json_schema_extra={"maxLength": chars})
 
 
+class AreaNote(_Part):
+    """One sentence on an area of the draft: its number ``n`` and its title as the draft
+    has it (copying the title first anchors a small model on the area's own text)."""
+
+    n: int
+    title: str
+    summary: str = _text(MAX_SUMMARY)
+
+
+class TaskNote(AreaNote):
+    """One sentence on a key-task area of the draft, and clean names for its goals."""
+
+    goals: list[FigureOut] = _at_most(8)
+
+
 class AreaOut(_Part):
-    """A review area: its title as the draft (or the text) has it, and one sentence on it."""
+    """An area the draft lacks: its title as the text has it, and one sentence on it."""
 
     title: str
     summary: str = _text(MAX_SUMMARY)
@@ -118,14 +137,6 @@ class TargetOut(_Part):
     indicator: str
     target: str
     quote: str = ""  # the source sentence: needed for a target the draft lacks or has wrong
-
-
-class TaskAreaOut(_Part):
-    """A key-task area: title, one sentence, and clean names for goals the draft named badly."""
-
-    title: str
-    summary: str = _text(MAX_SUMMARY)
-    goals: list[FigureOut] = _at_most(8)
 
 
 class _Answer(_Part):
@@ -166,35 +177,41 @@ class _Answer(_Part):
 
 def _area_texts(areas: list[Any]) -> Iterator[tuple[str, str]]:
     for i, area in enumerate(areas):
-        yield f"areas[{i}].title", area.title
+        if getattr(area, "title", ""):
+            yield f"areas[{i}].title", area.title
         yield f"areas[{i}].summary", area.summary
         for j, figure in enumerate(getattr(area, "goals", [])):
             yield f"areas[{i}].goals[{j}].value", figure.value
 
 
-class ReviewAnswer(_Answer):
-    """The review with its headline figures: asked for when the draft has none."""
+class _Areas(_Answer):
+    """``areas`` and, where the class asks for them, ``headline_figures`` (declared by each
+    class, headline figures first: the order the model writes them in)."""
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        for i, figure in enumerate(getattr(self, "headline_figures", [])):
+            yield f"headline_figures[{i}].value", figure.value
+        yield from _area_texts(getattr(self, "areas", []))
+
+
+class ReviewAnswer(_Areas):
+    """The review's areas by number, with headline figures: the draft has none."""
+
+    headline_figures: list[FigureOut] = _at_most(10)
+    areas: list[AreaNote] = _at_most(12)
+
+
+class ReviewPartAnswer(_Areas):
+    """The review's areas by number, one sentence each; the draft's headline figures stand."""
+
+    areas: list[AreaNote] = _at_most(12)
+
+
+class ReviewNewAnswer(_Areas):
+    """A review slice where the draft has no areas: the model names them from the text."""
 
     headline_figures: list[FigureOut] = _at_most(10)
     areas: list[AreaOut] = _at_most(12)
-
-    def texts(self) -> Iterator[tuple[str, str]]:
-        for i, figure in enumerate(self.headline_figures):
-            yield f"headline_figures[{i}].value", figure.value
-        yield from _area_texts(self.areas)
-
-
-class ReviewPartAnswer(_Answer):
-    """The review's areas, one sentence each; the draft's headline figures stand."""
-
-    areas: list[AreaOut] = _at_most(12)
-
-    @property
-    def headline_figures(self) -> list[FigureOut]:
-        return []
-
-    def texts(self) -> Iterator[tuple[str, str]]:
-        yield from _area_texts(self.areas)
 
 
 class TargetsAnswer(_Answer):
@@ -213,11 +230,22 @@ class TargetsAnswer(_Answer):
         return self.targets[i].indicator + text
 
 
-class TasksAnswer(_Answer):
-    areas: list[TaskAreaOut] = _at_most(12)
+class TasksAnswer(_Areas):
+    """The key-task areas by number, with clean names for the goals the draft lists."""
 
-    def texts(self) -> Iterator[tuple[str, str]]:
-        yield from _area_texts(self.areas)
+    areas: list[TaskNote] = _at_most(12)
+
+
+class TasksPlainAnswer(_Areas):
+    """The key-task areas by number, one sentence each (the draft lists no goals)."""
+
+    areas: list[AreaNote] = _at_most(12)
+
+
+class TasksNewAnswer(_Areas):
+    """A key-tasks slice where the draft has no areas: the model names them from the text."""
+
+    areas: list[AreaOut] = _at_most(12)
 
 
 class OverviewAnswer(_Answer):
@@ -232,8 +260,11 @@ class OverviewAnswer(_Answer):
 ANSWERS: dict[str, type[_Answer]] = {
     "review": ReviewAnswer,
     "review_part": ReviewPartAnswer,
+    "review_new": ReviewNewAnswer,
     "targets": TargetsAnswer,
     "tasks": TasksAnswer,
+    "tasks_plain": TasksPlainAnswer,
+    "tasks_new": TasksNewAnswer,
     "overview": OverviewAnswer,
 }
 
@@ -255,11 +286,17 @@ class Grounding:
     window: Window
 
     def problems(self, answer: _Answer) -> list[str]:
+        """What is wrong with the fields the merge would take from ``answer``.  Abstractive
+        sentences (an area's ``summary``, the ``overview``) are not re-asked for: the merge
+        checks them sentence by sentence and leaves out, and reports, one it cannot ground,
+        which costs nothing, where a re-ask costs a whole answer."""
         from summarizer.verify.verifier import check_text
 
         evidence = [span_evidence(self.source, *self.window)]
         found: list[str] = []
         for path, text in answer.texts():
+            if path == "overview" or path.endswith(".summary"):
+                continue
             for check in check_text(text, self.index, path=path, evidence=evidence):
                 if not check.grounded:
                     near = "differs" in check.reason

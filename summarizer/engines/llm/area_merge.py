@@ -1,8 +1,8 @@
 """The model's areas against the draft's: a sentence for each, clean goal names, figures.
 
 The draft's areas stand (titles, highlights, figures, items); the model adds one sentence to
-each (``summary``), whose numbers must be in the area's own text, and the evidence of those
-numbers.  Areas of its own are taken only where the draft has none and the completeness check
+each (``summary``, the area named by its title, else its number, in the draft), whose
+numbers must be in the area's own text, and the evidence of those numbers.  Areas of its own are taken only where the draft has none and the completeness check
 says some are missing.  A quantified goal of a task area gets the model's name when the goal's
 sentence states it.  The model's headline figures are used only where the draft has none.
 """
@@ -87,13 +87,14 @@ def merge_areas(
             continue
         start, end = outcome.window
         here = [i for i, w in enumerate(windows) if w is not None and w[0] < end and w[1] > start]
-        model_areas = list(getattr(answer, "areas", None) or [])
-        for n, out in enumerate(model_areas):
-            i = _match_area(out.title, [(k, areas[k].title) for k in here])
-            if i is None and len(model_areas) == len(here):
-                i = here[n]  # a paraphrased title: the area in the same place
+        for out in list(getattr(answer, "areas", None) or []):
+            number = getattr(out, "n", None)
+            candidates = [(k, areas[k].title) for k in here]
+            i = _match_area(out.title, candidates)  # a draft area by its title
+            if i is None and number is not None and number - 1 in here:
+                i = number - 1  # else by its number, when the title is another's or none
             if i is None:
-                if not draft and check is not None and check.status in ("not_found", "incomplete"):
+                if number is None and not draft and _missing(check):
                     area = _new_area(out, kind, report, outcome, notes)
                     if area is not None and all(canon(a.title) != canon(area.title) for a in new):
                         new.append(area)
@@ -116,6 +117,11 @@ def merge_areas(
         )
         return new
     return areas
+
+
+def _missing(check: PartCheck | None) -> bool:
+    """Whether the completeness check says the draft left areas of this part out."""
+    return check is not None and check.status in ("not_found", "incomplete")
 
 
 def _new_area(

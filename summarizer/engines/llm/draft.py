@@ -4,9 +4,12 @@ The rules engine runs first (it costs milliseconds).  Each call gets its slice o
 and, as compact JSON, what the rules engine read from that slice:
 
     targets  {"targets": [{"indicator", "target"}, ...]}       the draft's targets there
-    review   {"areas": [{"title"}, ...]}                        the numbered areas there
-    tasks    {"areas": [{"title", "goals": ["指标：数值"]}]}     areas, and goals whose name
+    review   {"areas": [{"n", "title"}, ...]}                   the numbered areas there
+    tasks    {"areas": [{"n", "title", "goals": ["指标：数值"]}]} areas, and goals whose name
                                                              looks unfinished
+
+An area is named by ``n``, its place in the draft's list, so the model answers with the
+number and one sentence and never copies a title out.
     overview a digest of the summary (region, year, results, targets, area titles)
 
 The draft replaces what the model would otherwise have written out (highlights, measures,
@@ -131,8 +134,8 @@ def draft_json(
     if task == "review":
         windows = area_windows(report, draft.review_areas, sections.review_areas)
         areas: list[dict[str, Any]] = [
-            {"title": area.title}
-            for area, window in zip(draft.review_areas, windows, strict=True)
+            {"n": n, "title": area.title}
+            for n, (area, window) in enumerate(zip(draft.review_areas, windows, strict=True), 1)
             if _overlaps(window, start, end) and not addressed(area.title)
         ]
         value: dict[str, Any] = {"areas": areas}
@@ -141,7 +144,7 @@ def draft_json(
         return to_json(value)
     windows = area_windows(report, draft.task_areas, sections.task_areas)
     areas = []
-    for area, window in zip(draft.task_areas, windows, strict=True):
+    for n, (area, window) in enumerate(zip(draft.task_areas, windows, strict=True), 1):
         if not _overlaps(window, start, end) or addressed(area.title):
             continue
         names = Counter(g.indicator for item in area.items for g in item.goals)
@@ -152,7 +155,8 @@ def draft_json(
             if unfinished_name(g.indicator, names[g.indicator] > 1)
             and not addressed(g.indicator + g.value)
         ]
-        areas.append({"title": area.title, "goals": goals} if goals else {"title": area.title})
+        entry: dict[str, Any] = {"n": n, "title": area.title}
+        areas.append({**entry, "goals": goals} if goals else entry)
     return to_json({"areas": areas})
 
 

@@ -31,6 +31,7 @@ hand in a scripted one).  With no model configured anywhere the built-in local m
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import time
@@ -200,15 +201,31 @@ def review_plan(
     headline = not draft.headline_figures  # then the first review call reads them
     out = []
     for call in calls:
-        answer = call.answer
-        if call.task == "review" and (answer != "review" or not headline):
-            answer = "review_part"
-        json = draft_json(
-            call.task, call.chunk.start, call.chunk.end, draft, report,
-            headline=answer == "review", addressed=_addressed,
-        )  # fmt: skip
-        out.append(replace(call, answer=answer, draft=json, note=_draft_note(call, json, report)))
+        first = call.task == "review" and call.answer == "review" and headline
+        out.append(_with_draft(call, call.chunk, draft, report, headline=first))
     return out
+
+
+def _with_draft(
+    call: Call, chunk: Chunk, draft: ReportSummary, report: PreparedReport, *, headline: bool
+) -> Call:
+    """``call`` on ``chunk`` with its slice of the draft, and the answer that fits it: areas by
+    number where the draft has some there, else named from the text; goals where it lists
+    some; headline figures where ``headline``."""
+    text = draft_json(
+        call.task, chunk.start, chunk.end, draft, report, headline=headline, addressed=_addressed
+    )
+    answer = call.answer
+    if call.task in ("review", "tasks"):
+        areas = json.loads(text)["areas"]
+        if not areas:
+            answer = f"{call.task}_new"
+        elif call.task == "review":
+            answer = "review" if headline else "review_part"
+        else:
+            answer = "tasks" if any(a.get("goals") for a in areas) else "tasks_plain"
+    with_draft = replace(call, chunk=chunk, answer=answer, draft=text)
+    return replace(with_draft, note=_draft_note(with_draft, text, report))
 
 
 # -- planted instructions --------------------------------------------------------------
@@ -252,13 +269,8 @@ def _draft_note(call: Call, draft: str, report: PreparedReport) -> str | None:
 
 def _half(job: _Job, call: Call, chunk: Chunk, n: int) -> Call:
     """One half of a call whose answer was cut off: the same task on less text."""
-    answer = "review_part" if call.task == "review" and n > 0 else call.answer
-    json = draft_json(
-        call.task, chunk.start, chunk.end, job.draft, job.report,
-        headline=answer == "review", addressed=_addressed,
-    )  # fmt: skip
-    half = Call(call.task, chunk, call.note, answer, json)
-    return replace(half, note=_draft_note(half, json, job.report))
+    headline = call.answer in ("review", "review_new") and n == 0 and not job.draft.headline_figures
+    return _with_draft(call, chunk, job.draft, job.report, headline=headline)
 
 
 def _run(job: _Job, call: Call, depth: int = 0) -> list[CallOutcome]:
