@@ -332,6 +332,18 @@ def test_an_area_sentence_cut_at_the_length_limit_ends_at_its_last_clause(seed_t
     assert first and first.endswith("产业发展加快。") and len(first) < MAX_SUMMARY
 
 
+def test_a_sentence_with_a_year_and_grounded_figures_is_kept(seed_text):
+    def dated(task: str, text: str, draft: dict[str, Any]) -> dict[str, Any]:
+        if task == "overview":  # a year is no quantity: it must be in the source as written
+            return {"overview": "2024年地区生产总值2803.5亿元。2031年新增岗位一万个。"}
+        return answer_for(task, text, draft)
+
+    summary, _ = run(seed_text("004"), dated, parts=("overview",))
+    assert summary.overview == "2024年地区生产总值2803.5亿元。"
+    checks = [c for c in summary.verification.numbers if c.path == "overview"]
+    assert {c.raw for c in checks} >= {"2024", "2803.5亿元"} and all(c.grounded for c in checks)
+
+
 def test_headline_figures_come_from_the_model_only_where_the_draft_has_none(
     seed_text, monkeypatch
 ):

@@ -117,6 +117,25 @@ def same_numbers(a: str, b: str) -> bool:
 _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 
 
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _token_evidence(sentence: str, report: PreparedReport, window: Window) -> list[Evidence]:
+    """Evidence for the digit runs of a sentence that are no quantity (a year, a rank): the
+    source sentence inside ``window`` where each first occurs."""
+    quantities = extract_quantities(sentence)
+    out: list[Evidence] = []
+    text = report.source.text
+    for match in _DIGITS.finditer(sentence):
+        if any((q.start or 0) <= match.start() < (q.end or 0) for q in quantities):
+            continue
+        at = text.find(match.group(), window[0], window[1])
+        if at >= 0:
+            a, b = report.index.sentence(at, at + len(match.group()))
+            out.append(report.index.evidence(a, b))
+    return out
+
+
 def grounded_sentences(
     text: str, report: PreparedReport, window: Window, limit: int, where: str, notes: Notes
 ) -> tuple[str | None, list[Evidence]]:
@@ -130,6 +149,7 @@ def grounded_sentences(
     evidence: list[Evidence] = []
     for sentence in _SENTENCES.findall(text):
         found = evidence_for(report.index, report.source, sentence, window)
+        found += [ev for ev in _token_evidence(sentence, report, window) if ev not in found]
         if not is_grounded(sentence, report, found):
             notes.add(
                 "llm_sentence_dropped",
