@@ -67,3 +67,12 @@ ApiBaseOption = Annotated[
         help="OpenAI-compatible server for the llm engine",
     ),
 ]
+ConcurrencyOption = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        "-j",
+        envvar="SUMMARIZER_CONCURRENCY",
+        help="reports summarised at once (default 4 for a model server, else 1)",
+    ),
+]

@@ -23,6 +23,7 @@ from rich.progress import (
 
 from summarizer.cli._common import (
     ApiBaseOption,
+    ConcurrencyOption,
     EngineOption,
     ModelOption,
     check_engine,
@@ -66,15 +67,7 @@ def main(
     engine: EngineOption = "rules",
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            "-j",
-            envvar="SUMMARIZER_CONCURRENCY",
-            help="reports summarised at once (default 4 for a model server, else 1)",
-        ),
-    ] = None,
+    concurrency: ConcurrencyOption = None,
     max_tokens: Annotated[
         int | None,
         typer.Option(help="stop starting reports once about this many tokens are spent"),

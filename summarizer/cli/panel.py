@@ -15,6 +15,7 @@ from rich.console import Console
 
 from summarizer.cli._common import (
     ApiBaseOption,
+    ConcurrencyOption,
     EngineOption,
     ModelOption,
     check_engine,
@@ -47,15 +48,7 @@ def main(
     engine: EngineOption = "rules",
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(
-            "--concurrency",
-            "-j",
-            envvar="SUMMARIZER_CONCURRENCY",
-            help="reports summarised at once (default 4 for a model server, else 1)",
-        ),
-    ] = None,
+    concurrency: ConcurrencyOption = None,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="summarise again the reports already done in OUT")
     ] = False,
