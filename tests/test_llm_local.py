@@ -109,7 +109,9 @@ def test_how_a_server_ended_is_said_with_what_to_do():
     )
     assert "scripts/install-llama-cpp.sh" in local_model.describe_exit(-signal.SIGILL)
     assert "out-of-memory" in local_model.describe_exit(-signal.SIGKILL)
-    assert local_model.describe_exit(132) == local_model.describe_exit(-signal.SIGILL)  # via a shell
+    assert local_model.describe_exit(132) == local_model.describe_exit(
+        -signal.SIGILL
+    )  # via a shell
     assert local_model.describe_exit(3) == "exited with code 3"
 
 
@@ -158,6 +160,45 @@ def dying_server(tmp_path):
     yield start
     for server in started:
         server.stop()
+
+
+def test_the_server_ends_with_the_process_that_started_it_however_that_ends(tmp_path):
+    # A parent starts a server the way start_server does (here the standard library's
+    # http.server stands in for llama.cpp's), then dies by SIGKILL: no clean-up runs.
+    port = local_model.free_port()
+    parent = subprocess.Popen(
+        [
+            sys.executable, "-c",
+            "import subprocess, sys, time; "
+            "child = subprocess.Popen([sys.executable, '-c', sys.argv[1], sys.argv[2], "
+            "'--bind', '127.0.0.1']); print(child.pid, flush=True); time.sleep(60)",
+            local_model.launcher("http.server"), str(port),
+        ],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    for _ in range(100):  # until it serves
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise AssertionError("the launched server did not start")
+    parent.kill()
+    parent.wait()
+    parent.stdout.close()
+    for _ in range(100):  # the launcher notices within a second or two
+        try:
+            if "zombie" in Path(f"/proc/{child}/status").read_text():
+                break
+        except FileNotFoundError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the server outlived the process that started it")
 
 
 def test_a_server_that_dies_on_its_first_request_fails_the_self_test_by_name(dying_server):
@@ -216,9 +257,7 @@ def _without(report, indicator: str):
 
 @pytest.mark.llm
 @pytest.mark.slow
-def test_the_local_model_completes_a_draft_that_missed_a_target(
-    local_env, seed_text, monkeypatch
-):
+def test_the_local_model_completes_a_draft_that_missed_a_target(local_env, seed_text, monkeypatch):
     from summarizer.engines.llm import engine as engine_module
 
     monkeypatch.setattr(engine_module, "_rules_draft", lambda r: _without(r, "服务业增加值"))

