@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
 from summarizer.engines.llm.client import note_attempt
+from summarizer.report.evidence import evidence as span_evidence
 from summarizer.report.normalize import NormalizedText, canon
 from summarizer.report.numbers import extract_quantities, magnitude_scale
 from summarizer.schema import Evidence, Figure, Quantity, Target, TargetKind
@@ -47,7 +48,6 @@ __all__ = [
     "to_target",
     "locate",
     "evidence_for",
-    "span_evidence",
 ]
 
 MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
@@ -345,12 +345,6 @@ _REASONS = (
 def _why(check: Any) -> str:
     """The verifier's reason in words a model reads."""
     return next((zh for en, zh in _REASONS if en in check.reason), "原文中找不到") + "。"
-
-
-def span_evidence(source: NormalizedText, start: int, end: int) -> Evidence:
-    """Evidence for a span of the normalised text, in original offsets and wording."""
-    o_start, o_end = source.span_to_original(start, end)
-    return Evidence(start=o_start, end=o_end, quote=source.original_quote(start, end))
 
 
 def locate(
