@@ -17,9 +17,8 @@ def evidence(nt: NormalizedText, start: int, end: int) -> Evidence:
     found = nt.memo.get(key)
     if found is None:
         o_start, o_end = nt.span_to_original(start, end)
-        # Built without validation: the offsets and the quote are correct by construction,
-        # and a report needs hundreds of these, many for the same clause.
-        found = Evidence.model_construct(start=o_start, end=o_end, quote=nt.original_quote(start, end))
+        # A report needs hundreds of these, many for the same clause: built once each.
+        found = Evidence(start=o_start, end=o_end, quote=nt.original_quote(start, end))
         nt.memo[key] = found
     assert isinstance(found, Evidence)
     return found

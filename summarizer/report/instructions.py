@@ -159,8 +159,8 @@ _STRONG = [
 ]
 _STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG))
 # One by one they read a sentence faster than their union, whose every alternative is tried
-# at every position.
-_STRONG_EACH = tuple(re.compile(p) for p in _STRONG)
+# at every position; each is tried only on a sentence that holds one of the words it needs
+# (_STRONG_EACH, built below with the gate).
 
 
 # A note's opening: a unit that starts like this and says anything of substance is a note.
@@ -206,7 +206,11 @@ _DIGIT = re.compile(r"\d")
 
 def _is_instruction_unit(unit: str) -> bool:
     """Whether one unit (a sentence without its asides, or an aside) is an instruction."""
-    if any(pattern.search(unit) for pattern in _STRONG_EACH):
+    lower = unit.lower()
+    if any(
+        (needs is None or needs.search(lower)) and pattern.search(unit)
+        for pattern, needs in _STRONG_EACH
+    ):
         return True
     if _HEAD.match(unit):
         return True
@@ -304,17 +308,21 @@ def instruction_spans(text: str, *, folded: bool = False) -> list[Span]:
 
 def _spans(folded: str) -> list[Span]:
     asides = [s for s in _asides(folded) if not _head_only(folded[s[0] + 1 : s[1] - 1])]
+    hits = _gate_hits(folded)
     spans: list[Span] = []
-    chars = list(folded)
+    pieces, pos = [], 0
     for a, b in asides:
-        if _is_instruction_unit(folded[a + 1 : b - 1]) or (
-            _DIGIT.search(folded, a, b) and _ASIDE_CUE.search(folded, a, b)
-        ):
+        inner = folded[a + 1 : b - 1]
+        if (
+            (hits is None or _touches(hits, a, b) or _HEAD.match(inner))
+            and _is_instruction_unit(inner)
+        ) or (_DIGIT.search(folded, a, b) and _ASIDE_CUE.search(folded, a, b)):
             spans.append((a, b))
-        chars[a:b] = "\x00" * (b - a)  # the sentence is read without its asides
-    masked = "".join(chars)
+        pieces += [folded[pos:a], "\x00" * (b - a)]  # the sentence is read without its asides
+        pos = b
+    masked = "".join([*pieces, folded[pos:]])
     sentences = list(_sentences(masked))
-    suspects = _gated(masked, sentences)
+    suspects = None if hits is None else _gated(masked, sentences, hits)
     take_next = False
     for k, (start, end) in enumerate(sentences):
         unit = masked[start:end]
@@ -420,7 +428,19 @@ def _required(items: Any) -> set[str] | None:
         choices.append(run)
     if not choices:
         return None
-    return max(choices, key=lambda c: (min(len(x) for x in c), -len(c)))
+    return max(choices, key=lambda c: (-_everyday(c), min(len(x) for x in c), -len(c)))
+
+
+def _everyday(words: set[str]) -> int:
+    return sum(len(w) == 1 or w in _EVERYDAY for w in words)
+
+
+# Words every report uses often (数字经济, 重要指示, 目标任务), and any single character: of a
+# sign's required words, those without them tell more, and let fewer sentences through the gate.
+_EVERYDAY = frozenset(
+    ["以上", "上述", "其他", "任何", "数字", "数据", "数值", "目标", "增速", "内容", "同步", "更新", "修改",
+     "作为", "正确", "准确", "真正", "重要", "系统", "使用", "总结", "提示", "要求", "说明", "注意"]
+)  # fmt: skip
 
 
 def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
@@ -428,7 +448,7 @@ def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     sign has no fixed word."""
     words: set[str] = set()
     try:
-        for pattern in (*_STRONG, _HEAD.pattern, _PRONOUN.pattern, _ENGLISH_ADDRESS.pattern):
+        for pattern in (*_STRONG, _PRONOUN.pattern, _ENGLISH_ADDRESS.pattern):
             needed = _required(_sre_parse.parse(pattern))
             if not needed:
                 return None
@@ -437,7 +457,7 @@ def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
         return None
 
     def union(found: set[str]) -> re.Pattern[str]:
-        return re.compile("|".join(sorted(map(re.escape, found), key=len, reverse=True)) or "(?!)")
+        return re.compile(_trie(found) or "(?!)")
 
     # Latin words are matched in any case, inside the few Latin runs a report has (a
     # case-blind scan of the whole text would be slow).
@@ -445,28 +465,72 @@ def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     return union(words - {w for w in words if w.isascii()}), union(latin)
 
 
+def _trie(words: set[str]) -> str:
+    """A pattern matching the longest of ``words`` at a position, written as a trie
+    (大模型|大数据 -> 大(?:数据|模型)): the regex engine then reads each character once
+    instead of trying every word in turn."""
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" not in node:
+            return body
+        return f"(?:{body})?" if len(branches) == 1 else body + "?"
+
+    return pattern(root)
+
+
+def _needs(pattern: str) -> set[str] | None:
+    """The words (in lower case) one of which every match of ``pattern`` contains; None if
+    unknown."""
+    try:
+        needed = _required(_sre_parse.parse(pattern))
+    except Exception:  # noqa: BLE001 - an optimisation only; without it the pattern is always tried
+        return None
+    return {w.lower() for w in needed} if needed else None
+
+
 _GATE = _build_gate()
+_STRONG_EACH = tuple(
+    (re.compile(pattern), re.compile(_trie(words)) if words else None)
+    for pattern, words in ((pattern, _needs(pattern)) for pattern in _STRONG)
+)
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\s'’,:]*")
 
 
-def _gated(masked: str, sentences: list[Span]) -> set[int] | None:
-    """The sentences that hold a word of the gate; None when there is no gate."""
+def _gate_hits(text: str) -> list[Span] | None:
+    """Where the words of the gate stand in ``text``, in order; None when there is no gate."""
     if _GATE is None:
         return None
     chinese, latin = _GATE
-    starts = [a for a, _ in sentences]
-    found: set[int] = set()
+    hits = [match.span() for match in chinese.finditer(text)]
+    hits += [run.span() for run in _LATIN_RUN.finditer(text) if latin.search(run.group().lower())]
+    return sorted(hits)
 
-    def mark(start: int, end: int) -> None:
+
+def _touches(hits: list[Span], start: int, end: int) -> bool:
+    """Whether a hit overlaps [start, end) (a word found across its start counts: a gate
+    word overlapping it may start inside)."""
+    i = bisect.bisect_left(hits, (start, -1))
+    return (i < len(hits) and hits[i][0] < end) or (i > 0 and hits[i - 1][1] > start)
+
+
+def _gated(masked: str, sentences: list[Span], hits: list[Span]) -> set[int]:
+    """The sentences that a word of the gate overlaps, or that open like a note."""
+    starts = [a for a, _ in sentences]
+    found = {k for k, (a, b) in enumerate(sentences) if _HEAD.match(masked[a:b].strip())}
+    for start, end in hits:
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, max(end - 1, start)) - 1
         found.update(range(max(first, 0), last + 1))
-
-    for match in chinese.finditer(masked):
-        mark(match.start(), match.end())
-    for run in _LATIN_RUN.finditer(masked):
-        if latin.search(run.group().lower()):
-            mark(run.start(), run.end())
     return found
 
 

@@ -34,9 +34,20 @@ _FOLD.update({0x2212: 0x2D, 0x2010: 0x2D, 0x2011: 0x2D})  # minus and hyphens
 _FOLD.update({0xFEFF: 0x20, 0x09: 0x20})  # a BOM left inside the text
 
 
+_FOLDED = {chr(k): chr(v) for k, v in _FOLD.items()}
+_FOLDABLE = re.compile("[" + re.escape("".join(_FOLDED)) + "]+")
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return "".join([_FOLDED[ch] for ch in match.group()])
+
+
 def fold_width(text: str) -> str:
-    """Fold full-width forms to half-width; the result has the same length."""
-    return text.translate(_FOLD)
+    """Fold full-width forms to half-width; the result has the same length.
+
+    Only the runs of foldable characters are looked up (``str.translate`` would look up
+    every character of the text, at twice the cost for a report)."""
+    return _FOLDABLE.sub(_fold_run, text)
 
 
 _BREAKS = re.compile(r"[\r\n]+\s*")

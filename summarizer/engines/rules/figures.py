@@ -146,7 +146,7 @@ def figures_in(
                     last_evidence = own
                 last_indicator = indicator
                 figures.append(
-                    Figure.model_construct(
+                    Figure(
                         indicator=indicator,
                         value=verbatim(nt, value_start, nt.text[value_start:q_end]),
                         quantity=quantity,
@@ -313,7 +313,7 @@ def _gdp_level(nt: NormalizedText, span: Span, year: int, pool: Pool | None) -> 
         if best is not None and start != best_sentence:
             break
         best_sentence = start
-        best = Figure.model_construct(
+        best = Figure(
             indicator=gdp.group(), value=figure.value, quantity=q, evidence=figure.evidence
         )
     return best
