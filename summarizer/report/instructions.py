@@ -256,14 +256,10 @@ def _head_only(inner: str) -> bool:
 
 
 def _sentences(masked: str) -> Iterator[Span]:
-    start = 0
-    for match in _SENTENCE_END.finditer(masked):
-        end = match.end()
-        if masked[start:end].strip():
+    bounds = [0, *[match.end() for match in _SENTENCE_END.finditer(masked)], len(masked)]
+    for start, end in zip(bounds, bounds[1:]):
+        if end > start and not masked[start:end].isspace():
             yield start, end
-        start = end
-    if masked[start:].strip():
-        yield start, len(masked)
 
 
 def _clauses(text: str, start: int, end: int) -> list[Span]:
@@ -503,6 +499,7 @@ _STRONG_EACH = tuple(
     (re.compile(pattern), re.compile(_trie(words)) if words else None)
     for pattern, words in ((pattern, _needs(pattern)) for pattern in _STRONG)
 )
+_HEAD_AT = re.compile(_HEAD.pattern.removeprefix("^"))  # _HEAD at a given position
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\s'’,:]*")
 
 
@@ -526,7 +523,7 @@ def _touches(hits: list[Span], start: int, end: int) -> bool:
 def _gated(masked: str, sentences: list[Span], hits: list[Span]) -> set[int]:
     """The sentences that a word of the gate overlaps, or that open like a note."""
     starts = [a for a, _ in sentences]
-    found = {k for k, (a, b) in enumerate(sentences) if _HEAD.match(masked[a:b].strip())}
+    found = {k for k, (a, b) in enumerate(sentences) if _HEAD_AT.match(masked, a, b)}
     for start, end in hits:
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, max(end - 1, start)) - 1

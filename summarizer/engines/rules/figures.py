@@ -45,7 +45,12 @@ def _noun_after(nt: NormalizedText, start: int, end: int) -> str:
 _NUMERAL_NAME = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+[\u4e00-\u9fff]{0,2}$")
 _AFTER = re.compile(r"^(?:及以上|及以下|左右|以上|以内|以下|上下|多|余)")
 _RANGE = re.compile(r"^\s*[-—～~至到]+\s*")
-_ORDINAL_CONTEXT = re.compile(r"(?:第|前|居|列|位居|排名|排)\s*$")
+_ORDINAL_WORDS = ("第", "前", "居", "列", "排名", "排")  # 位居 ends in 居
+
+
+def _ordinal_context(before: str) -> bool:
+    """Whether the text before a number ends in a word of rank (第, 前, 位居, 排名 …)."""
+    return before.rstrip().endswith(_ORDINAL_WORDS)
 
 
 def is_result_number(quantity: Quantity, before: str) -> bool:
@@ -55,11 +60,11 @@ def is_result_number(quantity: Quantity, before: str) -> bool:
         return False  # 500强, 2.0提升行动: a bare number is a name, not a result
     if not any(ch.isdigit() for ch in raw) or quantity.unit in ("岁", "周", "周年", "届", "方面", "个方面"):
         return False  # 两项, 十方面: counts written in words are not results; nor are ages
-    if raw.startswith("第") or quantity.unit in ("位", "名", "第") and _ORDINAL_CONTEXT.search(before):
+    if raw.startswith("第") or quantity.unit in ("位", "名", "第") and _ordinal_context(before):
         return False
     if quantity.unit in ("年", "个月", "月", "天", "周年", "届", "次会议", "倍") and not quantity.magnitude:
         return quantity.unit == "倍"
-    return not _ORDINAL_CONTEXT.search(before[-2:])
+    return not _ordinal_context(before[-2:])
 
 
 def figures_in(

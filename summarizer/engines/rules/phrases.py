@@ -70,8 +70,10 @@ class Clause:
 
 
 @lru_cache(maxsize=16)
-def _splitter(chars: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(chars)}]")
+def _bodies(chars: str) -> re.Pattern[str]:
+    """The stripped text between two of ``chars``."""
+    sep = re.escape(chars)
+    return re.compile(f"[^{sep}\\s](?:[^{sep}]*[^{sep}\\s])?")
 
 
 def clauses(
@@ -82,32 +84,19 @@ def clauses(
     ``pool`` is the quantities already extracted from the whole text the span belongs to,
     sorted by offset; without it the span's quantities are extracted here.
     """
-    out: list[Clause] = []
+    quantities: Sequence[Quantity]
     if pool is None:
         quantities = extract_quantities(text, offset)
+        starts = [q.start or 0 for q in quantities]
     else:
-        starts = [q.start or 0 for q in pool] if not isinstance(pool, _Pool) else pool.starts
-        lo = bisect.bisect_left(starts, offset)
-        hi = bisect.bisect_left(starts, offset + len(text))
-        quantities = [q for q in pool[lo:hi] if (q.end or 0) <= offset + len(text)]
-    pattern = _splitter(split)
-    pos = 0
-    qi = 0
-    for match in [*pattern.finditer(text), None]:
-        stop = match.start() if match else len(text)
-        piece = text[pos:stop]
-        lead = len(piece) - len(piece.lstrip())
-        body = piece.strip()
-        if body:
-            a = offset + pos + lead
-            b = a + len(body)
-            inside = []
-            while qi < len(quantities) and (quantities[qi].start or 0) < b:
-                if (quantities[qi].start or 0) >= a:
-                    inside.append(quantities[qi])
-                qi += 1
-            out.append(Clause(body, a, b, inside))
-        pos = match.end() if match else len(text)
+        quantities, starts = pool, pool.starts if isinstance(pool, _Pool) else [q.start or 0 for q in pool]
+    stop = offset + len(text)
+    out: list[Clause] = []
+    for match in _bodies(split).finditer(text):
+        a, b = match.start() + offset, match.end() + offset
+        lo, hi = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        inside = [q for q in quantities[lo:hi] if (q.end or 0) <= stop] if lo < hi else []
+        out.append(Clause(match.group(), a, b, inside))
     return out
 
 
