@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -74,3 +75,18 @@ def test_gbk_report_and_unstructured_chinese(tmp_path, seed_text):
     assert result.returncode == 0, result.stderr
     codes = {w["code"] for w in json.loads(result.stdout)["warnings"]}
     assert "no_sections" in codes
+
+
+def test_bench_prints_each_report_and_the_median_over_them(tmp_path):
+    result = run("bench", "seeds/000_06943f4d621d722d.txt", "seeds/002_8447be46e117db4b.txt", "-n", "2")
+    assert result.returncode == 0, result.stderr
+    out = " ".join(result.stdout.split())  # rich wraps long lines
+    assert "000_0" in out and "002_8" in out
+    assert "median over 2 reports:" in out and "per 17,000 characters" in out
+    assert re.search(r"\b(\d+)/\1\b", out)  # grounded/total: every number of a seed grounded
+
+
+def test_bench_refuses_a_missing_file_without_a_traceback(tmp_path):
+    result = run("bench", str(tmp_path / "missing.txt"), "-n", "1")
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr

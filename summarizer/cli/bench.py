@@ -16,6 +16,8 @@ from rich.table import Table
 
 from summarizer.cli._common import run_guarded
 
+REFERENCE_CHARS = 17_000  # a report of typical length, the size the speed goal names
+
 
 def _files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
@@ -61,6 +63,7 @@ def main(
     )
     for column in columns:
         table.add_column(column, justify="left" if column == "report" else "right")
+    per_report: list[tuple[int, float]] = []  # (characters, median cpu ms)
     for path in _files(paths):
         times, cpu_times = [], []
         summary = None
@@ -72,6 +75,7 @@ def main(
             cpu_times.append((time.process_time() - cpu_started) * 1000)
         assert summary is not None and summary.verification is not None
         check = summary.verification
+        per_report.append((len(document.text), statistics.median(cpu_times)))
         table.add_row(
             path.name,
             str(len(document.text)),
@@ -84,6 +88,15 @@ def main(
         )
     console = Console()
     console.print(table)
+    if len(per_report) > 1:
+        chars = statistics.median(c for c, _ in per_report)
+        ms = statistics.median(t for _, t in per_report)
+        scaled = statistics.median(t * REFERENCE_CHARS / c for c, t in per_report if c)
+        console.print(
+            f"median over {len(per_report)} reports: {ms:.1f} ms cpu per report "
+            f"(median length {chars:,.0f} characters); {scaled:.1f} ms per "
+            f"{REFERENCE_CHARS:,} characters"
+        )
     console.print(
         "wall time includes waiting for the CPU when other processes run; cpu time does not"
     )
