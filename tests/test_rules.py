@@ -144,3 +144,83 @@ def test_full_width_digits_and_traditional_layout():
     summary = summarize_text(text)
     assert summary.targets[0].values == [6.0] and summary.targets[0].qualifier == "左右"
     assert summary.verification is not None and summary.verification.ok
+
+
+_TARGETS_LINE = (
+    "今年全县经济社会发展的主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%，"
+    "城乡居民人均可支配收入分别增长6%和7%，粮食产量稳定在40万吨以上。"
+)
+
+
+def _targets_of(line: str, after: str = ""):
+    """The county report with its targets sentence replaced (and ``after`` following it)."""
+    assert _TARGETS_LINE in COUNTY
+    summary = summarize_text(COUNTY.replace(_TARGETS_LINE, line + after))
+    assert summary.verification is not None and summary.verification.ok
+    return summary
+
+
+@pytest.mark.parametrize(
+    ("value", "values"),
+    [
+        ("，突破400亿元大关", [6.0, 400.0]),
+        ("，总量突破400亿元", [6.0, 400.0]),
+        ("，力争达到7%以上", [6.0, 7.0]),
+        ("，争取达到7%", [6.0, 7.0]),
+    ],
+)
+def test_a_value_with_no_name_goes_on_with_the_target_before_it(value, values):
+    summary = _targets_of(f"今年主要预期目标是：地区生产总值增长6%左右{value}；一般公共预算收入增长5%。")
+    first = summary.targets[0]
+    assert first.indicator == "地区生产总值" and first.values == values
+    assert first.target.endswith(value.lstrip("，")) and len(summary.targets) == 2
+    assert summary.completeness is not None and summary.completeness.parts[0].missed == []
+
+
+def test_a_value_after_a_sentence_break_is_not_glued_to_the_target_before_it():
+    summary = _targets_of("今年主要预期目标是：地区生产总值增长6%左右；完成40项民生实事。")
+    assert _pairs(summary) == [("地区生产总值", "增长6%左右"), ("民生实事", "完成40项民生实事")]
+
+
+def test_counts_with_no_name_before_them_are_named_by_their_noun():
+    summary = _targets_of("今年主要预期目标是：一般公共预算收入增长5%，3个贫困村、12个片区摘帽。")
+    assert _pairs(summary)[1:] == [("贫困村", "3个贫困村"), ("片区", "12个片区摘帽")]
+
+
+def test_a_threshold_at_the_head_of_a_name_stays_in_the_name():
+    summary = _targets_of("今年主要预期目标是：500万元以上项目固定资产投资增长10%，一般公共预算收入增长5%。")
+    assert _pairs(summary)[0] == ("500万元以上项目固定资产投资", "增长10%")
+    assert summary.targets[0].values == [10.0]
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        ("城镇调查失业率和城镇登记失业率", ["城镇调查失业率", "城镇登记失业率"]),
+        ("一产、二产增加值", ["一产增加值", "二产增加值"]),
+        ("第一、第二产业增加值", ["第一产业增加值", "第二产业增加值"]),
+        ("城镇居民、农村居民人均可支配收入", ["城镇居民人均可支配收入", "农村居民人均可支配收入"]),
+        ("数字经济、绿色经济占地区生产总值比重", ["数字经济占地区生产总值比重", "绿色经济占地区生产总值比重"]),
+        # a head that cannot be read: the names stay together, as the report writes them
+        ("高中阶段、高等教育毛入学率", ["高中阶段、高等教育毛入学率"] * 2),
+    ],
+)
+def test_respectively_gives_each_value_its_own_name(names, expected):
+    summary = _targets_of(f"今年主要预期目标是：{names}分别达到5.5%和4%，一般公共预算收入增长5%。")
+    assert [t.indicator for t in summary.targets[:2]] == expected
+    assert [t.values for t in summary.targets[:2]] == [[5.5], [4.0]]
+
+
+@pytest.mark.parametrize("adverb", ["全面", "确保", "圆满"])
+def test_an_adverb_before_a_completion_verb_is_not_a_name(adverb):
+    summary = _targets_of(f"今年主要预期目标是：一般公共预算收入增长5%，{adverb}完成省下达的节能减排约束性指标。")
+    assert _pairs(summary)[1] == ("节能减排约束性指标", f"{adverb}完成省下达的节能减排约束性指标")
+
+
+@pytest.mark.parametrize(
+    "comment",
+    ["6%左右的经济增长预期目标，符合本县实际，有利于稳定预期。", "提出这样的预期目标，综合考虑了发展基础和支撑条件。"],
+)
+def test_a_comment_on_the_targets_ends_the_list(comment):
+    summary = _targets_of("今年主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。", comment)
+    assert _pairs(summary) == [("地区生产总值", "增长6%左右"), ("一般公共预算收入", "增长5%")]

@@ -19,7 +19,11 @@ from summarizer.schema import Quantity, Target, TargetKind
 __all__ = ["parse_targets", "TargetsResult"]
 
 # A sentence that comments on the targets rather than stating one ends the list.
-_STOP = re.compile(r"^(?:上述|实现|这些|为实现|为此|做好|综合|同时|要|我们|必须|今年|需要)")
+_STOP = re.compile(
+    r"^(?:上述|实现|这些|为实现|为此|做好|综合|同时|要|我们|必须|今年|需要|完成(?:以上|上述|这些))"
+    # "7%左右的经济增长预期目标，符合…", "提出这样的预期目标，…": a comment on a target
+    r"|^[^,，。]{0,12}(?:\d|这样|这些|上述|以上)[^,，。]{0,8}的[^,，。]{0,12}目标[,，]"
+)
 # A clause that only qualifies the one before it ("在实际工作中努力争取更好结果").
 _REMARK = re.compile(r"^在.{0,12}中|争取更好结果|力争更好|更好结果|努力争取")
 _QUALIFIER_WORDS = (
@@ -38,7 +42,7 @@ _RELATION_START = re.compile(r"[与和同跟]")
 # Adverbs that belong to the value phrase: "稳定增长", "持续改善".
 _ADVERB = re.compile(r"(?:稳定|持续|平稳|稳步|较快|快速|合理|基本)$")
 # What a completion target names besides its indicator: who set it and what it is called.
-_SET_BY = re.compile(r"^(?:国家|省上|省里|省|市里|市|上级|自治区|区)?(?:下达|确定|核定|分解)?的?")
+_SET_BY = re.compile(r"^(?:国家|省上|省里|省|市里|市|上级|自治区|区)?(?:下达|确定|核定|分解|定)?的?")
 _PLAN_NAME = re.compile(r"[“\"]?十[一二三四五]五[”\"]?")
 _TASK_WORDS = re.compile(r"(?:序时进度)?(?:目标任务|目标|任务|指标|计划)$")
 # A word that cannot name an indicator: a clause that has none is not a target (and the
@@ -127,6 +131,8 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
     starts: list[int] = []  # where each target's evidence starts in the normalised text
     phrase_starts: list[int] = []  # where each target's phrase starts
     pending: list[tuple[str, int, int]] = []  # indicators still waiting for a value phrase
+    held: list[list[Quantity]] = []  # each target's quantities
+    last_end = start  # where the clause of the last target ends
     items = clauses(text, start, split="，,；;。！？!?\n", pool=pool)
     for n, clause in enumerate(items):
         last = n == len(items) - 1
@@ -140,6 +146,8 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
             qs = [q for q in clause.quantities if piece_start <= (q.start or 0) < piece_end]
             if qs and qs[0].start == piece_start and not any(ch.isdigit() for ch in qs[0].raw):
                 qs = qs[1:]  # "四项主要污染物指标…": a count written in words names the indicator
+            elif len(qs) >= 2 and qs[0].start == piece_start and _THRESHOLD.match(nt.text, qs[0].end or 0):
+                qs = qs[1:]  # "500万元以上项目固定资产投资增长16%": a threshold in the name
             if _REMARK.search(piece_text):
                 continue
             first_at = ((qs[0].start or 0) - piece_start) if qs else None
@@ -154,24 +162,47 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                 if not (last and cut_off):
                     pending.append((piece_text, piece_start, piece_end))
                 continue
-            if starts_with_verb(piece_text) and not qs and (len(piece_text) > 8 or not targets):
+            if (
+                at is not None
+                and qs
+                and held
+                and not pending
+                and _continues(nt, piece_text[:at], last_end, piece_start)
+                and _VALUE_END.match(nt.text, qs[-1].end or 0, piece_end)
+            ):
+                # "地区生产总值增长6%，突破10万亿元大关": a value with no name of its own
+                # states more of the target before it
+                prev = targets[-1]
+                phrase = nt.text[phrase_starts[-1] : piece_end]
+                held[-1] = [*held[-1], *qs]
+                targets[-1] = _target(nt, prev.indicator, phrase, starts[-1], piece_end, held[-1])
+                last_end = piece_end
+                continue
+            # "全面完成国家下达的节能减排目标": an adverb, not a name, before the verb
+            verb_at = at if at and not qs and _ADVERB_ONLY.match(piece_text[:at]) else 0
+            opens = verb_at > 0 or starts_with_verb(piece_text)
+            after_break = bool(re.search(r"[。；;!！?？\n]", nt.text[last_end:piece_start]))
+            if opens and not qs and (len(piece_text) > 8 or not targets or after_break):
                 # "完成省市下达的节能减排任务": the object names the indicator(s)
                 obj = re.search(r"的([^的]{2,40})$", piece_text)
-                named = obj.group(1) if obj else _SET_BY.sub("", piece_text[2:], count=1)
+                named = obj.group(1) if obj else _SET_BY.sub("", piece_text[verb_at + 2 :], count=1)
                 for name in _task_names(named):
                     targets.append(_target(nt, name, piece_text, piece_start, piece_end, qs))
                     starts.append(piece_start)
                     phrase_starts.append(piece_start)
+                    held.append(qs)
+                    last_end = piece_end
                 continue
             indicator, phrase = piece_text[:at], piece_text[at:]
             if indicator.endswith(("均", "都")) and len(indicator) > 3:  # "…均增长8%": each of them
                 indicator, phrase = indicator[:-1], indicator[-1] + phrase
             relative = _RELATIVE.match(piece_text[:at]) is not None
-            if (starts_with_verb(piece_text) or relative) and targets and not qs:
+            if (starts_with_verb(piece_text) or relative) and targets and not qs and not after_break:
                 # "实现正增长" continues the clause before it
                 prev = targets[-1]
                 prev.target = verbatim(nt, phrase_starts[-1], nt.text[phrase_starts[-1] : piece_end])
                 prev.evidence = [evidence(nt, starts[-1], piece_end)]
+                last_end = piece_end
                 continue
             if last and cut_off and not qs and len(phrase) <= 4:
                 continue  # "社会消费品零售总额增长" cut off before its value
@@ -187,13 +218,91 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
                 targets.extend(found)
                 starts.extend([piece_start] * len(found))
                 phrase_starts.extend([piece_start + at] * len(found))
+                held.extend([q] for q in qs[: len(found)])
+                last_end = piece_end
+                continue
+            if qs and not any(name and not _NOT_A_NAME.match(name) for name in names):
+                # "完成40项民生实事", "8个贫困县、120个贫困乡镇摘帽": the noun after a count names it
+                for name, (a, b), q in _counted(nt, piece_start, piece_end, qs):
+                    targets.append(_target(nt, name, nt.text[a:b], a, b, [q]))
+                    starts.append(a)
+                    phrase_starts.append(a)
+                    held.append([q])
+                    last_end = piece_end
                 continue
             for name in names:
                 if name and not _NOT_A_NAME.match(name):
                     targets.append(_target(nt, name, phrase, piece_start, piece_end, qs))
                     starts.append(piece_start)
                     phrase_starts.append(piece_end - len(phrase))
+                    held.append(qs)
+                    last_end = piece_end
     return TargetsResult(targets, cut_off)
+
+
+# The noun a count is of, up to what is done with it: "40项民生实事", "120个贫困乡镇摘帽".
+_COUNTED = re.compile(
+    r"(?:以上|左右|多|余)?([\u4e00-\u9fff]{2,12}?)"
+    r"(?=摘帽|退出|脱贫|出列|达标|建成|投用|开工|落地|验收|与|[、,，;；。]|$)"
+)
+
+
+_COUNT_UNITS = frozenset("个项件家所座条户人名村批处场次")
+
+
+def _is_count(q: Quantity) -> bool:
+    """A count of things (40项, 8个, 85万人), not an amount of money or a rate."""
+    return q.kind == "quantity" and (q.unit in _COUNT_UNITS or (not q.unit and bool(q.magnitude)))
+
+
+def _counted(
+    nt: NormalizedText, start: int, end: int, qs: list[Quantity]
+) -> list[tuple[str, tuple[int, int], Quantity]]:
+    """Targets stated as counts with no name before them, one per count: its noun, its
+    span (the piece, or its part between 、 when each part holds one count), the count."""
+    counts = [q for q in qs if _is_count(q) and any(ch.isdigit() for ch in q.raw)]
+    if len(counts) != len(qs):
+        return []
+    if len(qs) == 1:
+        spans = [(start, end)]
+    else:
+        pauses = [start + m.start() for m in re.finditer("、", nt.text[start:end])]
+        spans = list(zip([start] + [p + 1 for p in pauses], [*pauses, end], strict=True))
+        if len(spans) != len(qs) or any(
+            not a <= (q.start or 0) < b for (a, b), q in zip(spans, qs, strict=True)
+        ):
+            return []
+    out = []
+    for (a, b), q in zip(spans, qs, strict=True):
+        noun = _COUNTED.match(nt.text, q.end or 0, b)
+        if noun is None:
+            return []
+        out.append((noun.group(1), (a, b), q))
+    return out
+
+
+# An adverb that can stand before a completion verb where a name would (全面完成…).
+_ADVERB_ONLY = re.compile(r"^(?:全面|确保|努力|力争|坚决|圆满|超额|全部|如期|切实|严格)$")
+
+# A number that opens an indicator's name as a threshold: "500万元以上项目…", "亿元以上企业…".
+_THRESHOLD = re.compile(r"(?:以上|以下)(?!的?(?:增长|下降|提高|降低|实现|完成|达到|控制))[\u4e00-\u9fff]")
+
+# What a value with no name of its own may be preceded by: nothing, or a word that refers
+# to the indicator before it (总量, 规模).
+_SAME_NAME = re.compile(r"^(?:总量|总额|总规模|规模|全年|其|并|且|力争|努力|确保|争取)?$")
+
+
+# What may follow the last number of a value that goes on with the target before it:
+# "…突破10万亿元大关", "…力争达到6%以上"; not a noun of its own ("实现18万农村贫困人口脱贫").
+_VALUE_END = re.compile(r"(?:以上|以下|左右|以内)?(?:大关|台阶|关口|水平)?$")
+
+
+def _continues(nt: NormalizedText, named: str, last_end: int, start: int) -> bool:
+    """Whether a value phrase whose clause names nothing (``named`` is the text before its
+    value) goes on with the target stated just before it, in the same sentence."""
+    return bool(_SAME_NAME.match(strip_indicator(named))) and not re.search(
+        r"[。；;!！?？\n]", nt.text[last_end:start]
+    )
 
 
 def _split_pause(text: str, offset: int) -> list[tuple[str, int, int]]:
@@ -269,7 +378,7 @@ def _task_names(named: str, *, clean: bool = True) -> list[str]:
     A list of short names that share one head ("二氧化硫、化学需氧量、氨氮排放量") stays whole."""
     if clean:
         named = _PLAN_NAME.sub("", named)
-        named = _TASK_WORDS.sub("", named) or named
+        named = _without_task_word(named)
     first, sep, rest = named.partition("和")
     parts = [first, rest] if sep and len(first) >= 2 and len(rest) >= 2 else [named]
     names = []
@@ -280,8 +389,14 @@ def _task_names(named: str, *, clean: bool = True) -> list[str]:
         else:
             names.append(part)
     if clean:
-        names = [_TASK_WORDS.sub("", n) or n for n in names]
+        names = [_without_task_word(n) for n in names]
     return [n.strip() for n in names if n.strip()]
+
+
+def _without_task_word(name: str) -> str:
+    """"节能减排目标任务" -> 节能减排; "各项约束性指标" stays (约束性 names nothing alone)."""
+    bare = _TASK_WORDS.sub("", name)
+    return name if not bare or bare.endswith("性") else bare
 
 
 def _respectively(
@@ -291,7 +406,7 @@ def _respectively(
     phrase = phrase.replace("分别", "", 1)
     verb = re.match(r"^\D*", phrase).group(0)  # type: ignore[union-attr]
     pieces = re.split(r"[和、与及]", phrase[len(verb) :])
-    names = parallel_names(indicator)
+    names = parallel_names(indicator) or _joined_names(indicator)
     if names is None or len(names) != min(len(pieces), len(qs)):
         names = [indicator] * len(qs)
     out = []
@@ -301,3 +416,31 @@ def _respectively(
         target.kind = _kind(phrase, indicator, [quantity])
         out.append(target)
     return out
+
+
+# How an indicator's name ends: a rate, an amount, a value, a level (率, 总额, 增加值, 投资 …).
+_HEAD_NOUN = re.compile(r"(?:率|额|值|资|入|量|数|耗|度|比重|指数|价格|面积|规模|排放)$")
+
+
+def _joined_names(indicator: str) -> list[str] | None:
+    """"城镇调查失业率和城镇登记失业率" -> each name: names joined by 和, 及 or 、 (研究与试验发展
+    经费 is one name).  A name that does not end like an indicator shares the last one's
+    head: "一产、二产、三产增加值" -> 一产增加值 …; "城镇居民、农村居民人均可支配收入" ->
+    城镇居民人均可支配收入 …; when that cannot be read, None (the names stay together)."""
+    names = [n for n in re.split(r"[和及、]", indicator) if n]
+    if len(names) < 2 or len(names[-1]) < 4:
+        return None
+    last = names[-1]
+    width = len(names[0])
+    if width <= 3 and all(len(n) == width for n in names[:-1]) and len(last) >= width + 2:
+        return [n + last[width:] for n in names[:-1]] + [last]
+    out = []
+    for name in names[:-1]:
+        if len(name) >= 4 and _HEAD_NOUN.search(name):
+            out.append(name)
+            continue
+        shared = last.find(name[-2:]) if len(name) >= 2 else -1
+        if shared < 0 or shared + 2 >= len(last):
+            return None
+        out.append(name + last[shared + 2 :])
+    return [*out, last]
