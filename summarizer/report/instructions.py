@@ -35,6 +35,7 @@ import re
 import re._constants as _sre  # the parsed form of a pattern, for the gate below
 import re._parser as _sre_parse
 from collections.abc import Iterator
+from itertools import pairwise
 from typing import Any
 
 from summarizer.report.normalize import fold_width
@@ -257,7 +258,7 @@ def _head_only(inner: str) -> bool:
 
 def _sentences(masked: str) -> Iterator[Span]:
     bounds = [0, *[match.end() for match in _SENTENCE_END.finditer(masked)], len(masked)]
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         if end > start and not masked[start:end].isspace():
             yield start, end
 
