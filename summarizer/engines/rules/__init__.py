@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["RulesEngine", "summarize", "ENGINE_VERSION"]
 
-ENGINE_VERSION = "rules-2"
+ENGINE_VERSION = "rules-3"
 
 
 class RulesEngine:
