@@ -247,6 +247,7 @@ _COUNTED = re.compile(
 )
 
 
+_LIST_NOUN = re.compile(r"指标|目标|任务|方面|中$")
 _COUNT_UNITS = frozenset("个项件家所座条户人名村批处场次")
 
 
@@ -275,8 +276,8 @@ def _counted(
     out = []
     for (a, b), q in zip(spans, qs, strict=True):
         noun = _COUNTED.match(nt.text, q.end or 0, b)
-        if noun is None:
-            return []
+        if noun is None or _LIST_NOUN.search(noun.group(1)):
+            return []  # "共12项指标中": the list counted, not a target
         out.append((noun.group(1), (a, b), q))
     return out
 
