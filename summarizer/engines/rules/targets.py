@@ -245,8 +245,7 @@ _COUNTED = re.compile(
     r"(?:以上|左右|多|余)?([\u4e00-\u9fff]{2,12}?)"
     r"(?=摘帽|退出|脱贫|出列|达标|建成|投用|开工|落地|验收|与|[、,，;；。]|$)"
 )
-
-
+# A noun that counts the list itself ("共12项指标中"), not what a target counts.
 _LIST_NOUN = re.compile(r"指标|目标|任务|方面|中$")
 _COUNT_UNITS = frozenset("个项件家所座条户人名村批处场次")
 
@@ -291,7 +290,6 @@ _THRESHOLD = re.compile(r"(?:以上|以下)(?!的?(?:增长|下降|提高|降低
 # What a value with no name of its own may be preceded by: nothing, or a word that refers
 # to the indicator before it (总量, 规模).
 _SAME_NAME = re.compile(r"^(?:总量|总额|总规模|规模|全年|其|并|且|力争|努力|确保|争取)?$")
-
 
 # What may follow the last number of a value that goes on with the target before it:
 # "…突破10万亿元大关", "…力争达到6%以上"; not a noun of its own ("实现18万农村贫困人口脱贫").
