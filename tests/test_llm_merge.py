@@ -387,3 +387,17 @@ def test_the_verifier_checks_the_abstractive_fields(seed_text):
     assert checks[("review_areas[0].summary", "35家")]
     assert not checks[("review_areas[1].summary", "36家")]
     assert not checks[("task_areas[0].summary", "36家")]
+
+
+def test_a_year_put_on_figures_of_another_year_is_not_grounded(seed_text):
+    # 2025 is in the report, but not where 2803.5亿元 is stated (that paragraph is of 2024)
+    def dated(task: str, text: str, draft: dict[str, Any]) -> dict[str, Any]:
+        if task == "overview":
+            return {"overview": "2025年地区生产总值2803.5亿元。2024年地区生产总值2803.5亿元。"}
+        return answer_for(task, text, draft)
+
+    assert "2025年" in seed_text("004")
+    summary, _ = run(seed_text("004"), dated, parts=("overview",))
+    assert summary.overview == "2024年地区生产总值2803.5亿元。"
+    dropped = [w for w in summary.warnings if w.code == "llm_sentence_dropped"]
+    assert any("2025年地区生产总值" in w.message for w in dropped)

@@ -118,18 +118,38 @@ _SENTENCES = re.compile(r"[^。！？!?；;]+[。！？!?；;]?")
 
 
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_YEAR = re.compile(r"(?:19|20)\d{2}年")
 
 
-def _token_evidence(sentence: str, report: PreparedReport, window: Window) -> list[Evidence]:
+def _paragraph(text: str, start: int, end: int) -> Window:
+    """The paragraph (line of the normalised text) holding [start, end)."""
+    stop = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, len(text) if stop < 0 else stop
+
+
+def _token_evidence(
+    sentence: str, report: PreparedReport, window: Window, found: list[Evidence]
+) -> list[Evidence]:
     """Evidence for the digit runs of a sentence that are no quantity (a year, a rank): the
-    source sentence inside ``window`` where each first occurs."""
+    source sentence inside ``window`` where each first occurs.  A year written before the
+    sentence's figures ("2024年地区生产总值…") must stand in the paragraph that states them
+    (``found``): a year put on figures of another year is not grounded."""
     quantities = extract_quantities(sentence)
     out: list[Evidence] = []
     text = report.source.text
+    source = report.source
+    places = [
+        _paragraph(text, source.to_normalized(ev.start), source.to_normalized(ev.end))
+        for ev in found
+    ]
     for match in _DIGITS.finditer(sentence):
         if any((q.start or 0) <= match.start() < (q.end or 0) for q in quantities):
             continue
-        at = text.find(match.group(), window[0], window[1])
+        token = match.group()
+        if places and _YEAR.match(sentence, match.start()):
+            at = next((i for a, b in places if (i := text.find(token, a, b)) >= 0), -1)
+        else:
+            at = text.find(token, window[0], window[1])
         if at >= 0:
             a, b = report.index.sentence(at, at + len(match.group()))
             out.append(report.index.evidence(a, b))
@@ -149,7 +169,7 @@ def grounded_sentences(
     evidence: list[Evidence] = []
     for sentence in _SENTENCES.findall(text):
         found = evidence_for(report.index, report.source, sentence, window)
-        found += [ev for ev in _token_evidence(sentence, report, window) if ev not in found]
+        found += [ev for ev in _token_evidence(sentence, report, window, found) if ev not in found]
         if not is_grounded(sentence, report, found):
             notes.add(
                 "llm_sentence_dropped",
