@@ -131,9 +131,9 @@ def _token_evidence(
     sentence: str, report: PreparedReport, window: Window, found: list[Evidence]
 ) -> list[Evidence]:
     """Evidence for the digit runs of a sentence that are no quantity (a year, a rank): the
-    source sentence inside ``window`` where each first occurs.  A year written before the
-    sentence's figures ("2024年地区生产总值…") must stand in the paragraph that states them
-    (``found``): a year put on figures of another year is not grounded."""
+    source sentence inside ``window`` where each first occurs.  A year in a sentence with
+    figures ("2024年地区生产总值…") must stand in a paragraph that states them (``found``):
+    a year put on figures of another year is not grounded."""
     quantities = extract_quantities(sentence)
     out: list[Evidence] = []
     text = report.source.text
