@@ -18,11 +18,11 @@ from summarizer.engines.llm.grounds import (
     grounded_sentences,
     inside,
     is_grounded,
-    quantities,
     same_numbers,
     stated_name,
 )
 from summarizer.report.normalize import canon
+from summarizer.report.numbers import extract_quantities
 from summarizer.schema import Figure, PartCheck, ReviewArea, TaskArea
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def _rename_goals(area: TaskArea, goals: list[Any], report: PreparedReport, note
         for item in area.items:
             for k, goal in enumerate(item.goals):
                 same = canon(goal.value) == canon(out.value) or (
-                    quantities(out.value) and same_numbers(goal.value, out.value)
+                    extract_quantities(out.value) and same_numbers(goal.value, out.value)
                 )
                 if not same or canon(goal.indicator) == canon(out.indicator):
                     continue

@@ -17,8 +17,8 @@ from summarizer.engines.llm.answers import evidence_for
 from summarizer.engines.llm.outcome import Window
 from summarizer.report.normalize import canon
 from summarizer.report.numbers import extract_quantities, same_quantity
-from summarizer.schema import Evidence, Quantity, Warning
-from summarizer.verify.verifier import PLANTED_ZH, check_text
+from summarizer.schema import Evidence, Warning
+from summarizer.verify.verifier import check_text
 
 if TYPE_CHECKING:
     from summarizer.report.prepared import PreparedReport
@@ -29,8 +29,6 @@ __all__ = [
     "grounded_sentences",
     "inside",
     "is_planted",
-    "planted_zh",
-    "quantities",
     "same_numbers",
     "sentence_of",
     "stated_name",
@@ -57,11 +55,6 @@ def is_grounded(text: str, report: PreparedReport, evidence: list[Evidence]) -> 
     """Every number of ``text`` is where ``evidence`` says (no evidence: nowhere to be)."""
     checks = _checks(text, report, evidence)
     return bool(evidence) and all(c.grounded for c in checks) if checks else True
-
-
-def planted_zh() -> str:
-    """How a warning says a number comes from a planted instruction."""
-    return PLANTED_ZH
 
 
 def is_planted(
@@ -104,13 +97,9 @@ def stated_name(name: str, report: PreparedReport, evidence: list[Evidence]) -> 
     return len(flat) >= 2 and not _NAME_JUNK.search(flat) and flat in sentence_of(report, evidence)
 
 
-def quantities(phrase: str) -> list[Quantity]:
-    return extract_quantities(phrase)
-
-
 def same_numbers(a: str, b: str) -> bool:
     """Whether two phrases state the same numbers, in the same order."""
-    qa, qb = quantities(a), quantities(b)
+    qa, qb = extract_quantities(a), extract_quantities(b)
     return len(qa) == len(qb) and all(same_quantity(x, y) for x, y in zip(qa, qb, strict=True))
 
 

@@ -22,16 +22,15 @@ from summarizer.engines.llm.grounds import (
     inside,
     is_grounded,
     is_planted,
-    planted_zh,
-    quantities,
     same_numbers,
     sentence_of,
     stated_name,
 )
 from summarizer.engines.llm.outcome import Window
 from summarizer.report.normalize import canon
-from summarizer.report.numbers import same_quantity
+from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import PartCheck, ReportSummary, Target
+from summarizer.verify.verifier import PLANTED_ZH
 
 if TYPE_CHECKING:
     from summarizer.engines.llm.outcome import CallOutcome
@@ -49,7 +48,7 @@ def _draft_match(proposal: Target, draft: list[Target], used: set[int]) -> int |
     for j in free:
         if same_indicator(proposal.indicator, draft[j].indicator):
             return j
-    if quantities(proposal.target):
+    if extract_quantities(proposal.target):
         for j in free:
             if same_numbers(proposal.target, draft[j].target):
                 return j
@@ -73,13 +72,13 @@ def _fills_gap(
     draft target covers opens with the proposal's indicator and states its phrase."""
     if check is not None and check.status in ("incomplete", "not_found") and not draft.targets:
         return True  # the rules engine read no targets where the text has some
-    numbers = quantities(proposal.target)
+    numbers = extract_quantities(proposal.target)
     if numbers:
         spans = [(ev.start, ev.end) for ev in proposal.evidence]
         for missed in check.missed if check is not None else []:
             inside = any(a <= missed.start and missed.end <= b for a, b in spans)
             if inside and any(
-                same_quantity(q, m) for q in numbers for m in quantities(missed.quote)
+                same_quantity(q, m) for q in numbers for m in extract_quantities(missed.quote)
             ):
                 return True
         return False
@@ -122,7 +121,7 @@ def merge_targets(
             grounded = inside(report, proposal.evidence, outcome.window) and is_grounded(
                 proposal.target, report, proposal.evidence
             )
-            if grounded and not quantities(proposal.target):  # a qualitative target
+            if grounded and not extract_quantities(proposal.target):  # a qualitative target
                 grounded = canon(proposal.target) in sentence_of(report, proposal.evidence)
             j = _draft_match(proposal, targets, used)
             if j is None:
@@ -132,7 +131,7 @@ def merge_targets(
                     added.append(proposal)
                     notes.add("llm_added", f"模型补上了规则引擎漏读的目标{shown}，已在原文核实。")
                 elif is_planted(proposal.target, report, proposal.evidence, planted):
-                    notes.add("prompt_injection", f"模型写的目标{shown}中的数字{planted_zh()}，未采用。")
+                    notes.add("prompt_injection", f"模型写的目标{shown}中的数字{PLANTED_ZH}，未采用。")
                 else:
                     why = "无法在原文核实" if not grounded else "规则引擎的目标段落没有漏掉它"
                     notes.add(
@@ -173,7 +172,7 @@ def _revise(
     """The draft target, or the model's correction of it when the verifier grounds that."""
     before = f"“{draft.indicator}{draft.target}”"
     if same_numbers(draft.target, proposal.target):
-        if canon(draft.target) != canon(proposal.target) and not quantities(draft.target):
+        if canon(draft.target) != canon(proposal.target) and not extract_quantities(draft.target):
             return draft  # two wordings of a qualitative target: the draft's stands
         a, b = canon(draft.indicator), canon(proposal.indicator)
         if (
@@ -191,7 +190,7 @@ def _revise(
     if is_planted(proposal.target, report, proposal.evidence, planted):
         notes.add(
             "prompt_injection",
-            f"模型把目标{before}改成{shown}，其中的数字{planted_zh()}，未采用；保留原文的目标{before}。",
+            f"模型把目标{before}改成{shown}，其中的数字{PLANTED_ZH}，未采用；保留原文的目标{before}。",
         )
         return draft
     if grounded and not is_grounded(draft.target, report, draft.evidence):
