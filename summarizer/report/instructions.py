@@ -440,18 +440,14 @@ _EVERYDAY = frozenset(
 )  # fmt: skip
 
 
-def _build_gate() -> tuple[re.Pattern[str], re.Pattern[str]] | None:
-    """(the gate's Chinese words as written, its Latin words in lower case); None when some
-    sign has no fixed word."""
+def _build_gate(needs: list[set[str] | None]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+    """(the gate's Chinese words as written, its Latin words in lower case) from the words
+    each sign needs; None when some sign has no fixed word."""
     words: set[str] = set()
-    try:
-        for pattern in (*_STRONG, _PRONOUN.pattern, _ENGLISH_ADDRESS.pattern):
-            needed = _required(_sre_parse.parse(pattern))
-            if not needed:
-                return None
-            words |= needed
-    except Exception:  # noqa: BLE001 - the gate is an optimisation; without it all is read
-        return None
+    for needed in needs:
+        if not needed:
+            return None
+        words |= needed
 
     def union(found: set[str]) -> re.Pattern[str]:
         return re.compile(_trie(found) or "(?!)")
@@ -486,19 +482,18 @@ def _trie(words: set[str]) -> str:
 
 
 def _needs(pattern: str) -> set[str] | None:
-    """The words (in lower case) one of which every match of ``pattern`` contains; None if
-    unknown."""
+    """The words one of which every match of ``pattern`` contains; None if unknown."""
     try:
-        needed = _required(_sre_parse.parse(pattern))
+        return _required(_sre_parse.parse(pattern)) or None
     except Exception:  # noqa: BLE001 - an optimisation only; without it the pattern is always tried
         return None
-    return {w.lower() for w in needed} if needed else None
 
 
-_GATE = _build_gate()
+_STRONG_NEEDS = [_needs(pattern) for pattern in _STRONG]  # each pattern parsed once
+_GATE = _build_gate([*_STRONG_NEEDS, _needs(_PRONOUN.pattern), _needs(_ENGLISH_ADDRESS.pattern)])
 _STRONG_EACH = tuple(
-    (re.compile(pattern), re.compile(_trie(words)) if words else None)
-    for pattern, words in ((pattern, _needs(pattern)) for pattern in _STRONG)
+    (re.compile(pattern), re.compile(_trie({w.lower() for w in words})) if words else None)
+    for pattern, words in zip(_STRONG, _STRONG_NEEDS, strict=True)
 )
 _HEAD_AT = re.compile(_HEAD.pattern.removeprefix("^"))  # _HEAD at a given position
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\s'’,:]*")
