@@ -5,6 +5,7 @@ The layout and the gold format are those of ``GOLD_FORMAT.md`` (version 1)::
     <dataset>/<case_id>.txt         the report
     <dataset>/<case_id>.gold.json   its gold annotation
     <dataset>/<case_id>.ref.txt     optional: a human-written digest of the report
+    <dataset>/<case_id>.figures.json optional: every figure inside some areas
 
 A gold file is checked before anything is scored: every indicator, value, target and area
 title must occur in its report after :func:`~summarizer.report.normalize.canon`.  A file that breaks
@@ -21,6 +22,12 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.errors import InputError
+from summarizer.evaluate.figure_gold import (
+    FIGURES_SUFFIX,
+    FigureGold,
+    figure_gold_problems,
+    load_figure_gold,
+)
 from summarizer.report.load import load_path
 from summarizer.report.normalize import canon
 from summarizer.schema import Level, ReportKind
@@ -99,6 +106,7 @@ class Case:
     gold: Gold
     reference: str | None = None
     text_path: Path | None = None
+    figures: FigureGold | None = None
 
     @property
     def text_sha256(self) -> str:
@@ -119,6 +127,8 @@ class Dataset:
             digest.update(case.text.encode("utf-8") + b"\0")
             digest.update(case.gold.model_dump_json().encode("utf-8") + b"\0")
             digest.update((case.reference or "").encode("utf-8") + b"\0")
+            if case.figures is not None:
+                digest.update(case.figures.model_dump_json().encode("utf-8") + b"\0")
         return digest.hexdigest()[:16]
 
 
@@ -183,12 +193,16 @@ def load_dataset(path: str | Path, cases: list[str] | None = None) -> Dataset:
         gold = load_gold(gold_path)
         text = load_path(text_path).text
         problems = gold_problems(gold, text)
+        figures_path = folder / f"{case_id}{FIGURES_SUFFIX}"
+        figures = load_figure_gold(figures_path) if figures_path.is_file() else None
+        if figures is not None:
+            problems += [f"{figures_path.name}: {p}" for p in figure_gold_problems(figures, text)]
         if problems:
             refused.append(f"{gold_path}:\n  " + "\n  ".join(problems))
             continue
         ref_path = folder / f"{case_id}{REF_SUFFIX}"
         reference = load_path(ref_path).text if ref_path.is_file() else None
-        loaded.append(Case(case_id, text, gold, reference, text_path))
+        loaded.append(Case(case_id, text, gold, reference, text_path, figures))
     if refused:
         raise GoldError(
             "gold strings must occur verbatim in their report (after normalising width and "

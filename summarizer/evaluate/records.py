@@ -20,6 +20,8 @@ __all__ = [
     "PRF",
     "ItemScore",
     "AreaScore",
+    "FigureOutcome",
+    "FigureScore",
     "GroundingScore",
     "CaseUsage",
     "MetaCheck",
@@ -118,6 +120,27 @@ class AreaScore(_Model):
     outcomes: list[AreaOutcome] = Field(default_factory=list)
 
 
+FigureStatus = Literal["match", "mislabelled", "missed", "extra"]
+
+
+class FigureOutcome(_Model):
+    """One figure of an annotated area (``<case>.figures.json``) as scored."""
+
+    status: FigureStatus
+    area: str
+    gold: Item | None = None
+    pred: Item | None = None
+
+
+class FigureScore(_Model):
+    """Figures inside the annotated areas: P/R/F1, and the predicted figures whose number is
+    a gold number of the area shown under another name."""
+
+    prf: PRF
+    mislabelled: int = 0
+    outcomes: list[FigureOutcome] = Field(default_factory=list)
+
+
 class GroundingScore(_Model):
     numbers_total: int
     numbers_grounded: int
@@ -163,6 +186,9 @@ class CaseResult(_Model):
     targets: ItemScore | None = None
     review_areas: AreaScore | None = None
     task_areas: AreaScore | None = None
+    area_figures: FigureScore | None = Field(
+        default=None, description="every figure inside the areas of <case>.figures.json"
+    )
     grounding: GroundingScore | None = None
     rouge_l: float | None = None
     usage: CaseUsage = Field(default_factory=CaseUsage)
@@ -188,6 +214,7 @@ class Totals(_Model):
     targets: ItemScore
     review_areas: AreaScore
     task_areas: AreaScore
+    area_figures: FigureScore | None = None
     grounding: GroundingScore | None = None
     rouge_l: float | None = Field(default=None, description="mean over the cases with a digest")
     rouge_cases: int = 0

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from rapidfuzz.distance import LCSseq
 
 from summarizer.evaluate.dataset import Case, Gold
+from summarizer.evaluate.figure_gold import score_figures
 from summarizer.evaluate.matching import match_areas, match_items
 from summarizer.evaluate.records import (
     AREA_FIELDS,
@@ -15,6 +16,7 @@ from summarizer.evaluate.records import (
     PRF,
     AreaScore,
     CaseResult,
+    FigureScore,
     CaseUsage,
     GroundingScore,
     Item,
@@ -128,6 +130,8 @@ def score_case(
         if gold_titles is not None:
             pred_titles = [area.title for area in getattr(summary, field)]
             setattr(result, field, match_areas(gold_titles, pred_titles))
+    if case.figures is not None:
+        result.area_figures = score_figures(case.figures, summary)
     check = summary.verification
     if check is not None:
         ungrounded = [f"{c.path}: {c.raw}" for c in check.numbers if not c.grounded]
@@ -176,6 +180,19 @@ def _sum_areas(scores: Iterable[AreaScore]) -> AreaScore:
     )
 
 
+def _sum_figures(scores: list[FigureScore]) -> FigureScore | None:
+    if not scores:
+        return None
+    return FigureScore(
+        prf=PRF.from_counts(
+            sum(s.prf.tp for s in scores),
+            sum(s.prf.gold for s in scores),
+            sum(s.prf.predicted for s in scores),
+        ),
+        mislabelled=sum(s.mislabelled for s in scores),
+    )
+
+
 def total(cases: list[CaseResult]) -> Totals:
     """Micro-averaged totals: every item of every case counts once."""
     items = {
@@ -202,6 +219,7 @@ def total(cases: list[CaseResult]) -> Totals:
         targets=items["targets"],
         review_areas=areas["review_areas"],
         task_areas=areas["task_areas"],
+        area_figures=_sum_figures([c.area_figures for c in cases if c.area_figures is not None]),
         grounding=grounding,
         rouge_l=round(sum(rouge) / len(rouge), 4) if rouge else None,
         rouge_cases=len(rouge),

@@ -12,6 +12,7 @@ from summarizer.evaluate.records import (
     ITEM_FIELDS,
     AreaScore,
     CaseResult,
+    FigureScore,
     ItemScore,
     RunResult,
     Timings,
@@ -29,7 +30,7 @@ FIELD_LABELS = {
 }
 
 
-def _prf_cell(score: ItemScore | AreaScore | None) -> str:
+def _prf_cell(score: ItemScore | AreaScore | FigureScore | None) -> str:
     if score is None:
         return "[dim]–[/]"
     prf = score.prf
@@ -52,6 +53,7 @@ def _cells(row: CaseResult | Totals, seconds: float | None) -> dict[str, str]:
     none = "[dim]–[/]"
     return {
         **{FIELD_LABELS[f]: _prf_cell(getattr(row, f)) for f in (*ITEM_FIELDS, *AREA_FIELDS)},
+        "area fig.": _prf_cell(row.area_figures),
         "mism.": _mismatch_cell(row),
         "grounded": none if grounding is None else f"{grounding.rate:.1%}",
         "halluc.": none if grounding is None else str(grounding.hallucinated),
@@ -75,6 +77,7 @@ def run_table(result: RunResult, timings: Timings | None = None) -> Table:
     )
     totals = result.totals
     optional = {
+        "area fig.": totals.area_figures is not None,
         "ROUGE-L": totals.rouge_l is not None,
         "tokens": bool(totals.usage.tokens_in + totals.usage.tokens_out),
         "cost": totals.usage.cost_usd is not None,
@@ -82,13 +85,13 @@ def run_table(result: RunResult, timings: Timings | None = None) -> Table:
     names = [FIELD_LABELS[f] for f in (*ITEM_FIELDS, *AREA_FIELDS)]
     names += [
         n
-        for n in ("mism.", "grounded", "halluc.", "ROUGE-L", "sec", "tokens", "cost")
+        for n in ("area fig.", "mism.", "grounded", "halluc.", "ROUGE-L", "sec", "tokens", "cost")
         if optional.get(n, True)
     ]
     longest = max((len(c.case_id) + 1 for c in result.cases), default=10)
     table.add_column("case", overflow="fold", min_width=min(longest, 32))
     for name in names:
-        if name in FIELD_LABELS.values():  # F1 over matched/gold/predicted
+        if name in (*FIELD_LABELS.values(), "area fig."):  # F1 over matched/gold/predicted
             table.add_column(name, no_wrap=True)
         else:
             table.add_column(name, justify="right", no_wrap=True, min_width=max(len(name), 5))
@@ -108,10 +111,15 @@ def totals_table(totals: Totals) -> Table:
     table.add_column("")
     for name in ("precision", "recall", "F1", "matched", "gold", "predicted"):
         table.add_column(name, justify="right")
-    for field in (*ITEM_FIELDS, *AREA_FIELDS):
-        prf = getattr(totals, field).prf
+    rows: list[tuple[str, ItemScore | AreaScore | FigureScore]] = [
+        (FIELD_LABELS[field], getattr(totals, field)) for field in (*ITEM_FIELDS, *AREA_FIELDS)
+    ]
+    if totals.area_figures is not None:
+        rows.append(("area figures", totals.area_figures))
+    for label, score in rows:
+        prf = score.prf
         table.add_row(
-            FIELD_LABELS[field],
+            label,
             f"{prf.precision:.3f}",
             f"{prf.recall:.3f}",
             f"{prf.f1:.3f}",
@@ -134,6 +142,13 @@ def print_run(console: Console, result: RunResult, timings: Timings | None = Non
         f"qualifier {figures.qualifier_mismatches + targets.qualifier_mismatches}, "
         f"value {figures.value_mismatches + targets.value_mismatches}"
     )
+    if totals.area_figures is not None:
+        a = totals.area_figures
+        share = a.mislabelled / a.prf.predicted if a.prf.predicted else 0.0
+        notes.append(
+            f"area figures (<case>.figures.json): mislabelled {a.mislabelled} of "
+            f"{a.prf.predicted} predicted ({share:.1%})"
+        )
     if totals.grounding is not None:
         g = totals.grounding
         notes.append(
