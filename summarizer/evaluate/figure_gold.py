@@ -164,7 +164,7 @@ def score_figures(gold: FigureGold, summary: ReportSummary) -> FigureScore:
         pred_items = [(f.indicator, f.value, _number(f.value)) for f in predicted]
         n_pred += len(pred_items)
         candidates = []
-        for gi, gv, gn in gold_items:
+        for gi, _gv, gn in gold_items:
             fitting = [
                 k
                 for k, (pi, _pv, pn) in enumerate(pred_items)
