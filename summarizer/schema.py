@@ -22,6 +22,7 @@ __all__ = [
     "Evidence",
     "Quantity",
     "ReportMeta",
+    "Binding",
     "Figure",
     "ReviewArea",
     "Problem",
@@ -40,13 +41,19 @@ __all__ = [
     "json_schema",
 ]
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 Level = Literal["national", "province", "city", "district", "county"]
 ReportKind = Literal["full", "digest", "partial"]
 # percent: 5.5%; points: 0.5个百分点; quantity: anything with another unit or none.
 NumberKind = Literal["percent", "points", "quantity"]
 TargetKind = Literal["growth", "level", "ratio", "range", "qualitative"]
+# What a figure's value states: a level (21860亿元), a change (增长4.7%), a change in points
+# (提高1.02个百分点), a share (占全省24.3%), a gap to a benchmark (高于全省1.4个百分点), a multiple.
+FigureKind = Literal["level", "change", "points", "share", "gap", "multiple"]
+# How the clause reader read what a number measures (BINDING.md): the words before it,
+# inherited from the figure before it, a 分别 or 均 list, a from-to change, the noun after it.
+BindingHow = Literal["adjacent", "inherited", "respectively", "each", "from_to", "after"]
 
 
 class _Model(BaseModel):
@@ -89,13 +96,44 @@ class ReportMeta(_Model):
     chars: int = 0
 
 
+class Binding(_Model):
+    """How a figure's number is tied to what it measures in one clause of the source.
+
+    ``label`` is what the clause reader reads the number as measuring; it is empty when no
+    name can be read (a bare verb, a word cut at a particle, a 分别 list whose counts differ),
+    and then the figure's indicator is the clause itself.
+    """
+
+    label: str = Field(description="what the number measures, read from the clause; '' if unread")
+    how: BindingHow
+    kind: FigureKind
+    direction: Literal["up", "down"] | None = None
+    clause: Evidence = Field(description="the clause that states the number")
+    label_spans: list[Evidence] = Field(
+        default_factory=list, description="where the label's words stand in the source"
+    )
+    value_span: Evidence = Field(description="the value phrase in the source")
+    baseline: str | None = Field(default=None, description="the start of a from-to change")
+    cumulative: Literal["new", "stock"] | None = None
+    group: int | None = Field(default=None, description="a 分别 or 均 list, numbered in the report")
+    position: int | None = Field(default=None, description="the item's place in that list")
+    ambiguous: bool = Field(
+        default=False, description="a 分别 list whose labels and values differ in number"
+    )
+
+
 class Figure(_Model):
     """A headline figure or a quantified goal: an indicator and one value phrase."""
 
-    indicator: str
-    value: str = Field(description="the verbatim value phrase, e.g. '增长4.7%' or '21860亿元'")
+    indicator: str = Field(
+        description="what the number measures; when it cannot be read, the source clause"
+    )
+    value: str = Field(description="the value phrase, e.g. '增长4.7%' or '21860亿元'")
     quantity: Quantity | None = None
     evidence: list[Evidence] = Field(default_factory=list)
+    binding: Binding | None = Field(
+        default=None, description="how the clause reader tied the number to the indicator"
+    )
 
 
 class ReviewArea(_Model):
@@ -160,6 +198,14 @@ class NumberCheck(_Model):
         description="the source states it only inside text that addresses a reader or a model "
         "(a planted instruction), not as report text: suspicious, never grounded",
     )
+    bound: bool | None = Field(
+        default=None,
+        description="for the number of a figure or target: whether the source binds it to the "
+        "item's indicator in one clause (None: not a figure's value, or not grounded)",
+    )
+    clause: Evidence | None = Field(
+        default=None, description="the source clause that states the number, when not bound"
+    )
 
 
 class QuoteCheck(_Model):
@@ -172,6 +218,11 @@ class Verification(_Model):
     quotes: list[QuoteCheck] = Field(default_factory=list)
     numbers_total: int = 0
     numbers_grounded: int = 0
+    numbers_verified: int = Field(
+        default=0, description="grounded, and bound to their indicator where they are a figure's"
+    )
+    figures_total: int = Field(default=0, description="figures and targets whose number is checked")
+    figures_bound: int = Field(default=0, description="those the source binds to their indicator")
     quotes_total: int = 0
     quotes_found: int = 0
 
@@ -180,8 +231,15 @@ class Verification(_Model):
         return [check for check in self.numbers if not check.grounded]
 
     @property
+    def unbound(self) -> list[NumberCheck]:
+        """Numbers the source states, but not as measuring the item's indicator."""
+        return [check for check in self.numbers if check.grounded and check.bound is False]
+
+    @property
     def ok(self) -> bool:
-        return self.numbers_grounded == self.numbers_total and self.quotes_found == self.quotes_total
+        return (
+            self.numbers_verified == self.numbers_total and self.quotes_found == self.quotes_total
+        )
 
 
 PartName = Literal["headline_figures", "review_areas", "targets", "task_areas"]

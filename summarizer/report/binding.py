@@ -41,6 +41,7 @@ from summarizer.schema import Quantity
 
 __all__ = [
     "Bound",
+    "Bindings",
     "read_bindings",
     "value_shape",
     "ValueShape",
@@ -50,7 +51,7 @@ __all__ = [
 # -- value words ------------------------------------------------------------------------
 
 _UP = "增长|增加|提高|提升|上升|上涨|扩大|回升|攀升|拉动|增收|增产|恢复|拓展|拓宽|扩展|延伸"
-_DOWN = "下降|减少|降低|下跌|回落|收窄|压减|压缩|缩短|缩小|节约|下调|减收|减产"
+_DOWN = "下降|减少|降低|下跌|回落|收窄|压减|压缩|缩短|缩小|节约|下调|减收|减产|精简|缩减"
 _TO = (
     rf"(?:{_UP}|{_DOWN}|发展|达|跃升|调整|变|扩容|扩|增|降|升|减|缩|延长|延伸|压)(?:到|至)"
     r"|降至|增至|升至|减至|跃至|调整为|变为|提高为|提升为"
@@ -64,7 +65,7 @@ _LEVEL = (
     r"新增|净增|迈上|跃上|站上|首破|突破|高于|低于|不低于|不少于|不超过|不高于|至少|高出|占|为|是|达|超|"
     r"(?<![节公条合制预签])约|(?<![附就最邻将])近"
 )
-_MODAL = r"分别|(?<![人年平地户亩日月])均|已|都|将|力争|争取|预计|有望|仍|也|又|还|再"
+_MODAL = r"分别|(?<![人年平地户亩日月])均|已|都|将|力争|争取|预计|有望|仍|也|又|还|再|了"
 _LEAD = re.compile(rf"(?:{_MODAL}|{_BASE}|{_TO}|{_UP}|{_DOWN}|{_LEVEL})+$")
 _UP_RE = re.compile(_UP + r"|增至|升至|跃至|跃升")
 _DOWN_RE = re.compile(_DOWN + r"|降至|减至|降|减")
@@ -73,7 +74,7 @@ _CHANGE_RE = re.compile(rf"(?:{_UP}|{_DOWN})(?!到|至|为)")
 _SHARE_RE = re.compile(r"占|比重|占比")
 _GAP_RE = re.compile(r"^(?:增速|增幅|涨幅)?(?:高于|低于|快于|慢于|高出|好于|领先|落后)")
 # What is shown of a lead: value words, without the modal words (分别, 均, 已 …).
-_SHOWN_MODAL = re.compile(rf"^(?:{_MODAL})+")
+_SHOWN_MODAL = re.compile(r"^(?:分别|(?<![人年平地户亩日月])均|已|都|将|预计|有望|仍|也|又|还|再|了)+")
 
 # A separator that makes two numbers one range: 3—5个, 6%-6.5%.
 _RANGE = re.compile(r"\s*(?:-|–|—{1,2}|~|～|至|到)\s*$")
@@ -115,8 +116,8 @@ def _hedge(lead: str) -> str:
 # What cannot open the noun after a number: a value word, a qualifier, a leftover unit.
 _NOT_NOUN = re.compile(
     r"(?:实现|完成|达到|增长|下降|提高|降低|提升|减少|增加|新增|带动|解决|惠及|覆盖|占|为|是|比|较|"
-    r"同比|以上|以下|左右|以内|上下|的|等|和|及|与|分别|均|居|位|排名|列|至|到|达|超|近|约|次|多|余|"
-    r"年|月|日|天|个百分点|百分点|倍|成|其中|同时|并|且|而|但|也|还|又|再|已|将|可|才|都|、)"
+    r"同比|以上|以下|左右|以内|上下|的|等|和|及|与|分别|均|居全|居于|位居|位列|排名|至|到|达|超|近|约|次|多|余|"
+    r"年|月|日|天|个百分点|百分点|倍|成|其中|同时|并|且|而|但|也|还|又|已|将|可|才|都|、|\(|\))"
 )
 
 
@@ -330,9 +331,8 @@ class _Reader:
             return "name"  # 500万元以上项目, 其中10亿元以上56个
         if _SINCE.search(zone) and self._to_follows(v_end, clause_end):
             return "baseline"
-        if text.startswith("的", v_end) and q.kind != "percent":
-            if not _ATTRIBUTIVE_VERB.search(zone):
-                return "description"  # 近14亿人口的大国, 国家下达的110万人任务
+        if text.startswith("的", v_end) and q.kind != "percent" and not _ATTRIBUTIVE_VERB.search(zone):
+            return "description"  # 近14亿人口的大国, 国家下达的110万人任务
         return ""
 
     def _to_follows(self, at: int, clause_end: int) -> bool:
@@ -414,7 +414,9 @@ class _Reader:
             last = s.last_label()
             if last is not None:
                 label, spans, how = last.label, last.label_spans, "inherited"
-        elif (threshold := _THRESHOLD_LABEL.fullmatch(label)) is not None:
+        elif label.endswith("等") and len(label) > 3:
+            label = label[:-1]  # 减免行政事业性收费及社保缴费等9.86亿元
+        elif _THRESHOLD_LABEL.fullmatch(label) is not None:
             # 其中10亿元以上56个: the part of the figure before it above a threshold
             last = s.last_label()
             if last is not None:
@@ -626,6 +628,22 @@ def read_bindings(text: str, pool: Sequence[Quantity], start: int = 0, end: int 
     :func:`~summarizer.report.numbers.extract_quantities` reads them.
     """
     return _Reader(text, pool).read(start, len(text) if end is None else end)
+
+
+class Bindings:
+    """The bindings of a whole text, found by where their number stands."""
+
+    def __init__(self, found: list[Bound]) -> None:
+        self.all = sorted(found, key=lambda b: (b.quantity.start or 0, b.position or 0))
+        self._starts = [b.quantity.start or 0 for b in self.all]
+
+    def within(self, start: int, end: int) -> list[Bound]:
+        """The bindings whose number starts in [start, end), in order."""
+        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
+        return self.all[lo:hi]
+
+    def in_sentence(self, sentence: tuple[int, int]) -> list[Bound]:
+        return [b for b in self.within(*sentence) if b.sentence == sentence]
 
 
 def label_score(indicator: str, label: str) -> float:

@@ -17,8 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from summarizer.report.binding import Bindings, read_bindings
 from summarizer.report.evidence import evidence
-from summarizer.report.instructions import inside, instruction_spans
+from summarizer.report.instructions import blank_spans, inside, instruction_spans
 from summarizer.report.normalize import NormalizedText
 from summarizer.report.numbers import (
     digit_tokens,
@@ -152,6 +153,7 @@ class SourceIndex:
         default_factory=dict, repr=False
     )
     _cited: dict[int, Evidence] = field(default_factory=dict, repr=False)
+    _bindings: Bindings | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, source: NormalizedText) -> SourceIndex:
@@ -185,6 +187,19 @@ class SourceIndex:
         return index
 
     # -- the public questions ----------------------------------------------------------
+
+    @property
+    def bindings(self) -> Bindings:
+        """Every figure of the report bound to what it measures (:mod:`summarizer.report.binding`),
+        read once, with text that addresses a reader or a model read as blank."""
+        if self._bindings is None:
+            text = self.source.text
+            pool = self.quantities
+            if self.instructions:
+                text = blank_spans(text, self.instructions)
+                pool = [q for i, q in enumerate(self.quantities) if i not in self._planted]
+            self._bindings = Bindings(read_bindings(text, pool))
+        return self._bindings
 
     def find(
         self, q: Quantity, *, window: tuple[int, int] | None = None, qualifier: bool = True

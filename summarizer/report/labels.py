@@ -59,7 +59,7 @@ _BAD_END = re.compile(
     r"(?<![人年平地户亩日月])均|有望|以上|以下|左右|方面|其中|一批|一系列)$"
 )
 # ... nor is one that starts like this.
-_BAD_START = re.compile(r"^(?:[的了着则%％)）”\"、,，:：;；]|以上|以下|左右|[一二三四五六七八九十]是)")
+_BAD_START = re.compile(r"^(?:[的了着则是%％)）”\"、,，:：;；]|以上|以下|左右|[一二三四五六七八九十]是)")
 # Verbs that name nothing alone: "接收：20名" says nothing of what was received.
 _VERBS = (
     "争取|引进|引育|新增|新建|建成|建设|开工|完工|竣工|投产|投用|完成|实施|打造|培育|推动|开展|举办|改造|实现|"
@@ -74,7 +74,7 @@ _VERBS = (
     "打通|建立|健全|完善|推进|加快|加强|深化|落实|启动|推广|新开|新设|新上|认定|评定|命名|批复|"
     "发布|制定|修订|印发|出台|开放|关停|搬迁|整改|排查|检查|督查|巡查|帮扶|结对|对接|再|开|建|办"
 )
-_BARE_VERB = re.compile(rf"^(?:{_VERBS})+$")
+_ONE_VERB = re.compile(rf"^新?(?:{_VERBS})$")
 # A word that measures something only with a subject: "产值" of what, "总数" of what.
 _GENERIC = re.compile(
     r"^(?:总数|总量|总额|总计|规模|增速|增幅|占比|比重|数量|产值|营收|收入|投资|投入|金额|面积|人数|户数|"
@@ -85,7 +85,7 @@ _GENERIC = re.compile(
 # nothing: "为全省", "覆盖全市" (the noun after the number is what is counted).
 _SCOPE_END = re.compile(r"(?:为|向|在|对|给|帮|助|覆盖)?(全国|全省|全市|全区|全县|全州|全球|全域|全年)$")
 # Stop a noun read after a number before these: punctuation, another number, a predicate.
-_NOUN_AFTER = re.compile(r"[^,，。;；:：、()（）!?！？\s0-9]{2,24}")
+_NOUN_AFTER = re.compile(r"[^,，。;；:：、!?！？\s0-9]{2,24}")
 _PREDICATE = re.compile(
     r"入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|解决|参与|参加|下沉|通过|"
     r"享受|受益|脱贫|摘帽|退出|签约|开业|投产|竣工|提供|新增|带动|增长|下降|提高|降低|"
@@ -127,8 +127,8 @@ def clean_label(stretch: str) -> str:
 
 
 def is_bare_verb(label: str) -> bool:
-    """A verb or two and nothing else (接收, 建设改造); a longer chain names its object."""
-    return len(label) <= 4 and bool(_BARE_VERB.match(label))
+    """One verb and nothing else (接收, 投入, 惠及); two (减税降费, 完成造林) name an action."""
+    return bool(_ONE_VERB.match(label))
 
 
 def is_generic(label: str) -> bool:
@@ -234,14 +234,20 @@ def distribute_head(items: list[str]) -> list[str]:
             out.append(item)
             continue
         shared = last.find(item[-2:]) if len(item) >= 2 else -1
-        if 0 <= shared and shared + 2 < len(last) and shared + 2 > len(item) - 2:
+        if shared >= 0 and shared + 2 < len(last) and shared + 2 > len(item) - 2:
             out.append(item + last[shared + 2 :])
             continue
         width = max(widths)
         if width <= 4 and len(last) >= width + 2 and not _HEAD_NOUN.search(item):
             out.append(item + last[width:] if len(last) - width >= 2 else item)
             continue
+        if width == 1 and len(last) >= 2:  # 一、二、三产 -> 一产, 二产
+            out.append(item + last[1:])
+            continue
         out.append(item)
+    first = items[0]
+    if (is_generic(last) or len(last) <= 3) and len(first) >= len(last) + 2 and not is_generic(first):
+        last = first[: len(first) - len(last)] + last  # 入学率、巩固率 -> …教育巩固率
     return [*out, last]
 
 

@@ -44,8 +44,17 @@ from summarizer.schema import (
     Verification,
     Warning,
 )
+from summarizer.verify.bound import UNBOUND_ZH, check_bound
 
-__all__ = ["SLACK", "PLANTED", "SourceIndex", "check_text", "verify", "attach_verification"]
+__all__ = [
+    "SLACK",
+    "PLANTED",
+    "UNBOUND_ZH",
+    "SourceIndex",
+    "check_text",
+    "verify",
+    "attach_verification",
+]
 
 _NUMBERING = re.compile(r"\(?[0-9]{1,2}[.、)](?![0-9])")
 _HAS_NUMBER = re.compile(r"[0-9０-９零〇一二两三四五六七八九十百千万亿]")
@@ -277,10 +286,30 @@ class _Walker:
             return [*named, *(parent or ())], "indicator"
         return parent, "evidence" if parent else None
 
+    def bind(
+        self, indicator: str, value: str, q: Quantity | None, checks: list[_Check],
+        windows: list[Window] | None,
+    ) -> None:
+        """Mark the check of an item's number with whether the source binds it to the item's
+        indicator (:mod:`summarizer.verify.bound`)."""
+        stated = self.fields.quantities(value)
+        if q is None:
+            q = stated[0] if stated else None
+        if q is None:
+            return
+        k = next((i for i, s in enumerate(stated) if same_quantity(q, s, qualifier=False)), None)
+        if k is None or k >= len(checks) or not checks[k]["grounded"]:
+            return
+        verdict = check_bound(self.index, indicator, value, stated[k], windows)
+        checks[k]["bound"] = verdict.bound
+        if not verdict.bound:
+            checks[k]["clause"] = verdict.clause
+
     def figure(self, path: str, figure: Figure, parent: list[Window] | None) -> None:
         windows, scope = self.scoped(path, figure.evidence, figure.indicator, parent)
         self.text(figure.indicator, f"{path}.indicator", windows, scope)
         checks = self.text(figure.value, f"{path}.value", windows, scope)
+        self.bind(figure.indicator, figure.value, figure.quantity, checks, windows)
         if figure.quantity is not None:
             stated = self.fields.quantities(figure.value)
             same = [
@@ -296,6 +325,7 @@ class _Walker:
         windows, scope = self.scoped(path, target.evidence, target.indicator, None)
         self.text(target.indicator, f"{path}.indicator", windows, scope)
         checks = self.text(target.target, f"{path}.target", windows, scope)
+        self.bind(target.indicator, target.target, None, checks, windows)
         stated = self.fields.quantities(target.target)
         for k, value in enumerate(target.values):
             same = [
@@ -391,6 +421,11 @@ def verify(summary: ReportSummary, index: SourceIndex) -> Verification:
             "quotes": w.quotes,
             "numbers_total": len(w.numbers),
             "numbers_grounded": sum(bool(c["grounded"]) for c in w.numbers),
+            "numbers_verified": sum(
+                bool(c["grounded"]) and c.get("bound") is not False for c in w.numbers
+            ),
+            "figures_total": sum(c.get("bound") is not None for c in w.numbers),
+            "figures_bound": sum(c.get("bound") is True for c in w.numbers),
             "quotes_total": len(w.quotes),
             "quotes_found": sum(bool(c["found"]) for c in w.quotes),
         }

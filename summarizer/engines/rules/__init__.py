@@ -68,8 +68,9 @@ def summarize(report: PreparedReport) -> ReportSummary:
 
     # the numbers, extracted once for the whole text; planted instructions read as blank
     nt, pool = _report_text(report.source, Pool(report.index.quantities), planted)
-    headline = headline_figures(nt, sections, pool)
-    review_areas = [review_area(nt, block, pool) for block in sections.review_areas]
+    bindings = report.index.bindings
+    headline = headline_figures(nt, sections, bindings)
+    review_areas = [review_area(nt, block, bindings) for block in sections.review_areas]
     problems = problems_in(nt, sections.problems) if sections.problems else []
 
     targets = []
@@ -83,7 +84,7 @@ def summarize(report: PreparedReport) -> ReportSummary:
                     message="主要预期目标在句中中断，列表可能不完整；只列出了原文写全的目标。",
                 )
             )
-    task_areas = [task_area(nt, block, pool) for block in sections.task_areas]
+    task_areas = [task_area(nt, block, bindings) for block in sections.task_areas]
 
     warnings += _structure_warnings(report, bool(targets), bool(task_areas), meta.kind)
     return ReportSummary(

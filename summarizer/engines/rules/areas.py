@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from summarizer.engines.rules.figures import figures_in
-from summarizer.engines.rules.phrases import Pool
+from summarizer.report.binding import Bindings
 from summarizer.report.evidence import evidence, verbatim
 from summarizer.report.normalize import NormalizedText
 from summarizer.report.sections import Block
@@ -119,17 +119,17 @@ def _title(nt: NormalizedText, block: Block) -> str:
     return block.title
 
 
-def task_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> TaskArea:
+def task_area(nt: NormalizedText, block: Block, bindings: Bindings) -> TaskArea:
     body_start, body_end = _body(nt, block)
     items = []
-    for a, b, scope_a, scope_b in _leads(nt, body_start, body_end)[:MAX_ITEMS]:
+    for a, b, scope_a, scope_b in _leads(nt, body_start, body_end):
         a, b = _strip_end(nt, a, b)
         if b <= a:
             continue
         items.append(
             TaskItem(
                 text=verbatim(nt, a, nt.text[a:b]),
-                goals=figures_in(nt, scope_a, scope_b, limit=6, pool=pool),
+                goals=figures_in(nt, bindings, scope_a, scope_b),
                 evidence=[evidence(nt, a, b)],
             )
         )
@@ -138,7 +138,7 @@ def task_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> Tas
     )
 
 
-def review_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> ReviewArea:
+def review_area(nt: NormalizedText, block: Block, bindings: Bindings) -> ReviewArea:
     body_start, body_end = _body(nt, block)
     highlights = []
     # The title's evidence first, then one for each highlight, in order.
@@ -151,6 +151,6 @@ def review_area(nt: NormalizedText, block: Block, pool: Pool | None = None) -> R
     return ReviewArea(
         title=_title(nt, block),
         highlights=highlights,
-        figures=figures_in(nt, body_start, body_end, limit=8, pool=pool),
+        figures=figures_in(nt, bindings, body_start, body_end),
         evidence=spans,
     )

@@ -1,212 +1,92 @@
-"""Figures in running text: every stated result or goal as an indicator and its value phrase."""
+"""Figures in running text: every stated result or goal as an indicator and its value phrase.
+
+The clause reader (:mod:`summarizer.report.binding`) has bound every number of the report to
+what it measures; a figure is one binding shown for a reader: its label (or, when no name
+could be read, the clause that states the number), its value phrase, the clause as evidence
+and the binding itself.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import partial
 
-from summarizer.engines.rules.phrases import (
-    GENERIC_INDICATORS,
-    Pool,
-    clauses,
-    split_indicator,
-    starts_with_verb,
-    strip_indicator,
-)
+from summarizer.report.binding import Bindings, Bound
 from summarizer.report.evidence import evidence, verbatim
 from summarizer.report.normalize import NormalizedText
 from summarizer.report.sections import Sections, Span
-from summarizer.schema import Evidence, Figure, Quantity
+from summarizer.schema import Binding, Figure
 
-__all__ = ["figures_in", "headline_figures", "is_result_number", "MAX_HEADLINE_FIGURES"]
+__all__ = ["figures_in", "to_figure", "headline_figures", "MAX_HEADLINE_FIGURES"]
 
 MAX_HEADLINE_FIGURES = 15
 
-# An indicator that is only a verb: the noun follows the number ("争取100个以上项目纳入…").
-_BARE_VERB = re.compile(
-    r"^(?:争取|引进|引育|新增|新建|建成|建设|开工|完成|实施|打造|培育|推动|开展|举办|改造|实现|累计|共|超|"
-    r"新引进|招引|落地|投用|签约|出台|发放|提供|带动|吸引|培训|组织|推出|创建|认定|获评|入选|获|达|"
-    r"扩大|扩容|筹集|扩绿|新改建|改扩建|兑现|减免|投入|安排|争取到|储备|谋划)$"
-)
-_NOUN_STOP = re.compile(r"[，,。；;、:：(（\d]|入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|以上|左右|的")
-_RANK_WORDS = re.compile(r"第[一二三四五六七八九十\d]|前列|首位|领先")
+
+def _shown(nt: NormalizedText, start: int, end: int, text: str) -> str:
+    """The report's own wording of ``text`` when it stands at nt.text[start:end]."""
+    return verbatim(nt, start, text) if nt.text[start:end] == text else text
 
 
-def _noun_after(nt: NormalizedText, start: int, end: int) -> str:
-    """The noun a count qualifies when it follows the number: 100个以上项目 -> 项目."""
-    rest = nt.text[start:end]
-    stop = _NOUN_STOP.search(rest)
-    if stop and re.match(r"以上|以下|左右", rest[stop.start() :]):
-        return ""  # "2个两千亿元以上…": a quantity follows, not a noun
-    noun = (rest[: stop.start()] if stop else rest)[:10]
-    return verbatim(nt, start, noun) if len(noun) >= 2 else ""
-
-_NUMERAL_NAME = re.compile(r"^[零〇一二两三四五六七八九十百千万亿]+[\u4e00-\u9fff]{0,2}$")
-_AFTER = re.compile(r"^(?:及以上|及以下|左右|以上|以内|以下|上下|多|余)")
-_RANGE = re.compile(r"^\s*[-—～~至到]+\s*")
-_ORDINAL_WORDS = ("第", "前", "居", "列", "排名", "排")  # 位居 ends in 居
+def _value(nt: NormalizedText, b: Bound) -> str:
+    """The value phrase in the report's wording (a 分别 item's verb is written once before)."""
+    q_start = b.quantity.start or 0
+    if b.value == nt.text[b.value_start : b.value_end]:
+        return verbatim(nt, b.value_start, b.value)
+    number = nt.text[q_start : b.value_end]
+    lead = b.value[: len(b.value) - len(number)] if b.value.endswith(number) else ""
+    return lead + verbatim(nt, q_start, number) if lead or b.value.endswith(number) else b.value
 
 
-def _ordinal_context(before: str) -> bool:
-    """Whether the text before a number ends in a word of rank (第, 前, 位居, 排名 …)."""
-    return before.rstrip().endswith(_ORDINAL_WORDS)
+def _clause_text(nt: NormalizedText, b: Bound) -> tuple[int, int]:
+    """The shortest stretch of the clause that holds the number: the clause, cut to 40
+    characters before the number and 12 after when it is longer."""
+    a, z = b.clause
+    q_start = b.quantity.start or 0
+    a = max(a, q_start - 40)
+    z = min(z, b.value_end + 12) if z - a > 60 else z
+    return a, z
 
 
-def is_result_number(quantity: Quantity, before: str) -> bool:
-    """Whether a number states a result or goal, rather than a rank, a duration or a count of years."""
-    raw = quantity.raw
-    if not quantity.unit and quantity.kind == "quantity":
-        return False  # 500强, 2.0提升行动: a bare number is a name, not a result
-    if not any(ch.isdigit() for ch in raw) or quantity.unit in ("岁", "周", "周年", "届", "方面", "个方面"):
-        return False  # 两项, 十方面: counts written in words are not results; nor are ages
-    if raw.startswith("第") or quantity.unit in ("位", "名", "第") and _ordinal_context(before):
-        return False
-    if quantity.unit in ("年", "个月", "月", "天", "周年", "届", "次会议", "倍") and not quantity.magnitude:
-        return quantity.unit == "倍"
-    return not _ordinal_context(before[-2:])
+def to_figure(nt: NormalizedText, b: Bound) -> Figure:
+    """A binding as a figure; an unbound one shows its clause in place of a label."""
+    clause = evidence(nt, *b.clause)
+    spans = [evidence(nt, x, y) for x, y in b.label_spans if x >= 0]
+    if b.label:
+        indicator = _shown(nt, *(b.label_spans[0] if len(b.label_spans) == 1 else (0, 0)), b.label)
+    else:
+        a, z = _clause_text(nt, b)
+        indicator = verbatim(nt, a, nt.text[a:z])
+    outside = [e for e in spans if e.start < clause.start or e.end > clause.end]
+    return Figure(
+        indicator=indicator,
+        value=_value(nt, b),
+        quantity=b.quantity,
+        evidence=[clause, *outside],
+        binding=Binding(
+            label=b.label,
+            how=b.how,  # type: ignore[arg-type]
+            kind=b.kind,  # type: ignore[arg-type]
+            direction=b.direction,  # type: ignore[arg-type]
+            clause=clause,
+            label_spans=spans,
+            value_span=evidence(nt, b.value_start, b.value_end),
+            baseline=b.baseline,
+            cumulative=b.cumulative,  # type: ignore[arg-type]
+            group=b.group,
+            position=b.position,
+            ambiguous=b.ambiguous,
+        ),
+    )
 
 
-def figures_in(
-    nt: NormalizedText, start: int, end: int, *, limit: int | None = None, pool: Pool | None = None
-) -> list[Figure]:
-    """Figures stated in nt.text[start:end], in order, each with its clause as evidence."""
-    figures: list[Figure] = []
-    last_indicator = ""
-    last_evidence: Evidence | None = None
-    for clause in clauses(nt.text[start:end], start, split="，,；;。：:！？!?()（）", pool=pool):
-        if not clause.quantities:
-            last_indicator, last_evidence = "", None
-            continue
-        for piece in _pieces(clause.text, clause.start):
-            text, p_start = piece
-            p_end = p_start + len(text)
-            qs = [q for q in clause.quantities if p_start <= (q.start or 0) < p_end]
-            if not qs:
-                indicator = strip_indicator(text)
-                plain = 2 <= len(indicator) <= 16 and not _RANK_WORDS.search(indicator)
-                if plain and not starts_with_verb(indicator):
-                    last_indicator = verbatim(nt, p_start + text.rfind(indicator), indicator)
-                    last_evidence = evidence(nt, p_start, p_end)
-                continue
-            phrase_start = p_start
-            indicator = ""
-            merged: set[int] = set()
-            for n, quantity in enumerate(qs):
-                if n in merged:
-                    continue
-                q_start, q_end = quantity.start or 0, quantity.end or 0
-                dash = _RANGE.match(nt.text[q_end:p_end])
-                if dash and n + 1 < len(qs) and qs[n + 1].start == q_end + dash.end():
-                    # a range, "1000-3000万元": one value phrase through its second number
-                    merged.add(n + 1)
-                    q_end = qs[n + 1].end or q_end
-                before = nt.text[p_start:q_start]
-                if not is_result_number(quantity, before):
-                    phrase_start = q_end
-                    continue
-                tail = _AFTER.match(nt.text[q_end:p_end])
-                if tail:
-                    q_end += tail.end()
-                if _ATTRIBUTE.match(nt.text, q_end):
-                    # "近14亿人口的大国", "国家下达的110万人年度任务": a description or a
-                    # target referred to, not a result
-                    phrase_start = q_end
-                    continue
-                # The text since the previous number names this one, unless it only joins them.
-                segment = nt.text[phrase_start:q_start]
-                joiner = re.match(r"^[和、及与,，]*", segment).group(0)  # type: ignore[union-attr]
-                if segment[len(joiner) :].strip():
-                    at = split_indicator(segment, len(segment))
-                    at = len(segment) if at is None else at
-                    indicator = strip_indicator(segment[:at])
-                    found = segment.rfind(indicator, 0, at) if indicator else -1
-                    if found >= 0:
-                        indicator = verbatim(nt, phrase_start + found, indicator)
-                    value_start = phrase_start + at
-                else:
-                    value_start = phrase_start + len(joiner)
-                if _NUMERAL_NAME.match(indicator):
-                    indicator = ""  # "两千亿元以上产业集群2个": a number in words is not a name
-                if _BARE_VERB.match(indicator):
-                    indicator = _noun_after(nt, q_end, p_end) or indicator
-                elif _RANK_WORDS.search(indicator) or indicator.startswith(("总量", "总额", "增速", "总数")):
-                    indicator = ""
-                elif len(indicator) > 24:
-                    indicator = indicator[-12:]
-                own = evidence(nt, p_start, p_end)
-                spans = [own]
-                if not indicator and value_start == p_start:
-                    indicator = _noun_after(nt, q_end, p_end)  # "73家企业入选…"
-                elif indicator:
-                    indicator = _label(indicator, last_indicator, partial(_noun_after, nt, q_end, p_end))
-                if indicator in GENERIC_INDICATORS:
-                    indicator = last_indicator
-                    if last_evidence is not None and last_evidence != own:
-                        spans.append(last_evidence)  # the indicator is named there
-                phrase_start = q_end
-                if not indicator or len(indicator) < 2:
-                    continue
-                if indicator != last_indicator:
-                    last_evidence = own
-                last_indicator = indicator
-                figures.append(
-                    Figure(
-                        indicator=indicator,
-                        value=verbatim(nt, value_start, nt.text[value_start:q_end]),
-                        quantity=quantity,
-                        evidence=spans,
-                    )
-                )
-                if limit is not None and len(figures) >= limit:
-                    return figures
-    return figures
+def figures_in(nt: NormalizedText, bindings: Bindings, start: int, end: int) -> list[Figure]:
+    """Every figure stated in nt.text[start:end], in order."""
+    return [to_figure(nt, b) for b in bindings.within(start, end)]
 
 
-_COMPARISON = re.compile(r"^(?:高出|高于|低于|快于|慢于|好于|居全|位居|位列|排名|排位|前移|后移)")
-_TO_VERB = re.compile(r"(?:发展|增加|增长|提高|提升|上升|下降|减少|扩大|降低|压减|压缩|达)?[至到]$")
-_PLAIN_NAME = re.compile(r"^[^\d百千万亿]{2,12}$")
-_SINCE = re.compile(r"(?:由|从)[^由从,，]{0,12}?的?$")  # "森林覆盖率由2017年的" -> 森林覆盖率
-
-
-def _label(indicator: str, previous: str, noun: Callable[[], str]) -> str:
-    """A name for a figure, never a fragment: "人均地区生产总值由2010年的" names 人均地区生产总值,
-    "占一般公共预算支出的" the share of the indicator before it, "积塔半导体等" the noun after
-    the number; a label that stays a fragment ("…完成预算的", "国家级和") gives none."""
-    since = _SINCE.sub("", indicator)
-    if since != indicator and len(since) >= 2:
-        return since
-    if indicator.startswith("占") and previous and _PLAIN_NAME.match(previous):
-        return previous + indicator.rstrip("的")
-    if indicator.endswith("等"):
-        after = noun()
-        return indicator + after if after else indicator[:-1]
-    if indicator.endswith(("和", "及", "与", "、")):
-        return noun()
-    if indicator.endswith(("至", "到")):
-        subject = _TO_VERB.sub("", indicator)  # "规上工业企业发展到" -> 规上工业企业
-        return subject if len(subject) >= 2 else previous
-    if indicator.endswith(("的", "之")) or indicator.startswith(("分别", "前的", "是", "为")):
-        return ""
-    if _COMPARISON.match(indicator):
-        return ""  # "高出全省4个百分点", "居全国16个", "前移1位": a rank or a comparison
-    return indicator
-
-
-def _pieces(text: str, offset: int) -> list[tuple[str, int]]:
-    out, pos = [], 0
-    for part in text.split("、"):
-        if part:
-            out.append((part, offset + pos))
-        pos += len(part) + 1
-    return out
-
-
-_ATTRIBUTE = re.compile(r"口?的|(?:年度)?(?:任务|目标)")
 _SHARE = re.compile(r"占|比重")
 
 
-def _from_opening(nt: NormalizedText, opening: Span, pool: Pool | None, *, cap: bool = True) -> list[Figure]:
+def _from_opening(nt: NormalizedText, opening: Span, bindings: Bindings, *, cap: bool = True) -> list[Figure]:
     """The first paragraph that states results, and the "——" summary paragraphs after it."""
     figures: list[Figure] = []
     dashed = False
@@ -218,7 +98,7 @@ def _from_opening(nt: NormalizedText, opening: Span, pool: Pool | None, *, cap: 
         paragraph = nt.text[pos:stop]
         found = [
             f
-            for f in figures_in(nt, pos, stop, pool=pool)
+            for f in figures_in(nt, bindings, pos, stop)
             if not _SHARE.search(f.indicator)
         ]
         if figures and not (dashed and paragraph.startswith(("——", "—", "-"))):
@@ -244,7 +124,11 @@ _RESULT_UNITS = ("%", "个百分点", "元", "美元", "吨", "斤", "公斤", "
 
 
 def _headline(figure: Figure, nt: NormalizedText) -> bool:
-    """A figure fit to headline the year: not an average over years, a share or a label."""
+    """A figure fit to headline the year: bound to a name, not an average over years, a
+    share, a gap to a benchmark or a count of new and old."""
+    binding = figure.binding
+    if binding is None or not binding.label or binding.kind in ("gap", "share", "multiple"):
+        return False
     if _SHARE.search(figure.indicator) or len(figure.indicator) < 2:
         return False
     q = figure.quantity
@@ -267,12 +151,12 @@ def _macro_first(figures: list[Figure]) -> list[Figure]:
     return [f for f in figures if id(f) in kept]
 
 
-def _macro(nt: NormalizedText, span: Span, pool: Pool | None) -> list[Figure]:
+def _macro(nt: NormalizedText, span: Span, bindings: Bindings) -> list[Figure]:
     """The standard results, each the first time the review states it; a sentence that
     states two or more of them is taken whole (it is the review's summary of the year)."""
     figures: list[Figure] = []
     seen: set[tuple[str, str]] = set()
-    found = [f for f in figures_in(nt, span.start, span.end, pool=pool) if _headline(f, nt)]
+    found = [f for f in figures_in(nt, bindings, span.start, span.end) if _headline(f, nt)]
 
     def sentence(f: Figure) -> int:
         at = f.quantity.start if f.quantity and f.quantity.start is not None else 0
@@ -299,13 +183,13 @@ def _macro(nt: NormalizedText, span: Span, pool: Pool | None) -> list[Figure]:
     return figures
 
 
-def _gdp_level(nt: NormalizedText, span: Span, year: int, pool: Pool | None) -> Figure | None:
+def _gdp_level(nt: NormalizedText, span: Span, year: int, bindings: Bindings) -> Figure | None:
     """The past year's output level, where a five-year paragraph states it ("由2010年1492亿元
     增加到2015年2720亿元", "2020年地区生产总值突破400亿元、达到411.75亿元"): of several
     values in the sentence, the last (the precise one)."""
     best: Figure | None = None
     best_sentence = -2
-    for figure in figures_in(nt, span.start, span.end, pool=pool):
+    for figure in figures_in(nt, bindings, span.start, span.end):
         q = figure.quantity
         if q is None or q.start is None or q.unit != "元" or not q.magnitude:
             continue
@@ -325,7 +209,7 @@ def _gdp_level(nt: NormalizedText, span: Span, year: int, pool: Pool | None) -> 
 
 
 def headline_figures(
-    nt: NormalizedText, sections: Sections, pool: Pool | None = None
+    nt: NormalizedText, sections: Sections, bindings: Bindings
 ) -> list[Figure]:
     """The main results of the past year where the review opens: its first paragraph that
     states results, with the "——" summary paragraphs after it (the standard results first when
@@ -335,23 +219,23 @@ def headline_figures(
     when the past year's review never states it."""
     figures: list[Figure] = []
     if sections.review_opening is not None:
-        figures = [f for f in _from_opening(nt, sections.review_opening, pool, cap=False) if _headline(f, nt)]
+        figures = [f for f in _from_opening(nt, sections.review_opening, bindings, cap=False) if _headline(f, nt)]
     areas = sections.review_areas
     past = sections.review_past_year or sections.review
     if len(figures) < 2 and areas and areas[0].marker == "——" and not sections.review_areas_from_five_years:
         for area in areas:
-            figures = [f for f in figures_in(nt, area.start, area.end, pool=pool) if _headline(f, nt)]
+            figures = [f for f in figures_in(nt, bindings, area.start, area.end) if _headline(f, nt)]
             if len(figures) >= 2:
                 break
     if len(figures) < 2 and past is not None:
-        figures = _macro(nt, past, pool)
+        figures = _macro(nt, past, bindings)
     figures = _macro_first(figures)
     year = sections.plan_year
     if figures and year is not None and sections.review is not None and len(figures) < MAX_HEADLINE_FIGURES:
         has_level = any(f.quantity and f.quantity.unit == "元" and _GDP.search(f.indicator) for f in figures)
         if not has_level and any(_GDP.search(f.indicator) for f in figures):
             for span in [sections.review, *sections.five_year]:
-                level = _gdp_level(nt, span, year - 1, pool)
+                level = _gdp_level(nt, span, year - 1, bindings)
                 if level is not None:
                     figures.append(level)
                     break

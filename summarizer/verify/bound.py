@@ -1,0 +1,87 @@
+"""Whether the source binds a figure's number to the figure's indicator.
+
+A number can occur in the source and still be shown under the wrong name: the 8.3% of a
+分别 list given to the first label, a value moved to its neighbour, 下降 written as 增长, a
+level shown as a growth.  The clause reader (:mod:`summarizer.report.binding`) has read what
+every number of the source measures; a figure is bound when, in the clause it cites, the
+reader binds the same number to a label that names the figure's indicator:
+
+- the label matches (the same, one inside the other, or sharing most characters:
+  :func:`~summarizer.report.binding.label_score` ≥ :data:`LABEL_MATCH`), and no other
+  label of the sentence matches the indicator better (so 城镇 does not pass for 农村);
+- the value says the same kind of thing: a change is not a level, 增长 is not 下降.
+
+A number the source states but does not bind so is neither verified nor missing: the
+reader sees 数字见于原文，但与该指标的对应未核实, with the clause.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from summarizer.report.binding import Bound, label_score, value_shape
+from summarizer.report.index import SourceIndex, Window
+from summarizer.report.numbers import same_quantity
+from summarizer.schema import Evidence, Quantity
+
+__all__ = ["LABEL_MATCH", "UNBOUND_ZH", "BoundVerdict", "check_bound"]
+
+LABEL_MATCH = 0.6
+UNBOUND_ZH = "数字见于原文，但与该指标的对应未核实"
+
+
+@dataclass(frozen=True)
+class BoundVerdict:
+    bound: bool
+    clause: Evidence | None
+    reason: str
+
+
+def _same(b: Bound, q: Quantity) -> bool:
+    return same_quantity(b.quantity, q, qualifier=False) or (
+        b.high is not None and same_quantity(b.high, q, qualifier=False)
+    )
+
+
+def _agree(lead: str, q: Quantity, indicator: str, b: Bound) -> bool:
+    """Whether a value phrase says what the binding says: change or not, up or down."""
+    shape = value_shape(lead, q, indicator)
+    if (shape.kind == "change") != (b.kind == "change"):
+        return False
+    return not (shape.direction and b.direction and shape.direction != b.direction)
+
+
+def check_bound(
+    index: SourceIndex,
+    indicator: str,
+    value: str,
+    q: Quantity,
+    windows: Sequence[Window] | None,
+) -> BoundVerdict:
+    """Whether the source binds ``q`` (stated in ``value``) to ``indicator`` in one clause of
+    ``windows`` (normalised spans; None: anywhere)."""
+    bindings = index.bindings
+    spans = windows if windows else [(0, len(index.source.text))]
+    candidates: list[Bound] = []
+    for a, z in spans:
+        candidates += [b for b in bindings.within(a, z) if _same(b, q)]
+    if not candidates:
+        return BoundVerdict(False, None, "the source states this number as no figure here")
+    at = value.find(q.raw)
+    lead = value[:at] if at > 0 else ""
+    for b in candidates:
+        if not b.label or not _agree(lead, q, indicator, b):
+            continue
+        score = label_score(indicator, b.label)
+        if score < LABEL_MATCH:
+            continue
+        rivals = [r for r in bindings.in_sentence(b.sentence) if r.label and not _same(r, q)]
+        if any(label_score(indicator, r.label) > score for r in rivals):
+            continue
+        return BoundVerdict(True, index.evidence(*b.clause), f"bound in the clause as {b.label}")
+    first = candidates[0]
+    reason = (
+        f"the clause binds it to {first.label}" if first.label else "the clause names no indicator for it"
+    )
+    return BoundVerdict(False, index.evidence(*first.clause), reason)
