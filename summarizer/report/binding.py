@@ -57,7 +57,8 @@ _TO = (
     r"|降至|增至|升至|减至|跃至|调整为|变为|提高为|提升为"
 )
 _BASE = (
-    r"同比|比上年|较上年|比去年|较去年|比年初|较年初|(?:比|较)(?:19|20)\d{2}年(?:末|底)?|"
+    r"同比|同口径|比上年|较上年|比去年|较去年|比年初|较年初|(?:比|较)(?:19|20)\d{2}年(?:末|底)?|"
+    r"(?<=[到至为])(?:19|20)\d{2}年(?:底|末)?的|"
     r"年均|平均|实际|名义|累计|总计|共计|合计|当年|全年|年内|每人每月|每人每年|每年|每月|每天|每日|首次|首度|一举"
 )
 _LEVEL = (
@@ -80,7 +81,7 @@ _SHOWN_MODAL = re.compile(r"^(?:分别|(?<![人年平地户亩日月])均|已|�
 _RANGE = re.compile(r"\s*(?:-|–|—{1,2}|~|～|至|到)\s*$")
 # The start value of a from-to change: "由", "从上年的", "由2010年的".
 _SINCE = re.compile(r"(?:由|从)[^由从,;。]{0,14}?的?$")
-_TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})$")
+_TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})(?:(?:19|20)\d{{2}}年(?:底|末)?的?)?$")
 # Before a rank: 第, 前, 居, 排名 …
 _ORDINAL = re.compile(r"(?:第|前|居|列|排名|排位|排|位次|名次)\s*$")
 # After a number, a threshold that belongs to a name: 500万元以上项目, 亿元以上的企业.
@@ -88,6 +89,9 @@ _THRESHOLD = re.compile(
     r"(?:以上|以下|及以上|级)(?!的?(?:增长|下降|提高|降低|实现|完成|达到|控制|占|为|是))(?=的?[\u4e00-\u9fff])"
 )
 _DIGIT_NEXT = re.compile(r"[0-9]")
+# Counts: a count before 以上 and a noun is a number of things (2000户以上实体经济企业), not
+# a threshold of a name (500万元以上项目).
+_COUNT_UNITS = frozenset("个家户项名人所座条件台套次场批处辆艘架株棵块间栋幢床支只头")
 # Hedges that stay with a number when its verb goes to the label: 超, 近, 约, 突破 …
 _HEDGE_WORDS = r"超过|超|突破|逾|近|约|接近|不少于|不低于|至少|多达|高达"
 _HEDGE = re.compile(rf"(?:{_HEDGE_WORDS})$")
@@ -130,6 +134,10 @@ _DURATION_VERB = re.compile(r"(?:缩短|压缩|减少|提高|增加|延长|达�
 _ETC_HEAD = re.compile(r"等([\u4e00-\u9fff]{1,6}?)(?=的|[,;。]|$)")
 # A verb before a number whose noun follows: "投资80亿元的X项目".
 _ATTRIBUTIVE_VERB = re.compile(r"(?:总投资|投资|计划投资|年产|产能|规模|面积|占地)$")
+# ... and the items after the first of its list: "投资80亿元的X、10亿元的Y".
+_ATTRIBUTIVE_BEFORE = re.compile(r"(?:总投资|投资|计划投资)[0-9.]+[万亿]*元的[^,;。]*、$")
+# A noun after 的 that describes the value, not what it measures: 5%左右的较低水平.
+_LEVEL_NOUN = re.compile(r"[^,;。]{0,6}?(?:水平|区间|范围|幅度|程度|位次|台阶|关口)")
 _JOIN = re.compile(r"^[、和及与并且,()\s]*")
 _JOIN_AT = re.compile(r"[、和及与并且,()\s]*")
 _GROUP_GAP = re.compile(rf"^[、和及与,\s]*(?:(?:{_MODAL}|{_BASE}|{_TO}|{_UP}|{_DOWN}|{_LEVEL}))*$")
@@ -327,12 +335,21 @@ class _Reader:
             return "name"
         if q.unit in _DURATION_UNITS and not q.magnitude and not _DURATION_VERB.search(zone):
             return "duration"
-        if _THRESHOLD.match(text, q_end) or (v_end > q_end and _DIGIT_NEXT.match(text, v_end)):
+        if (_THRESHOLD.match(text, q_end) and q.unit not in _COUNT_UNITS) or (
+            v_end > q_end and _DIGIT_NEXT.match(text, v_end)
+        ):
             return "name"  # 500万元以上项目, 其中10亿元以上56个
         if _SINCE.search(zone) and self._to_follows(v_end, clause_end):
             return "baseline"
-        if text.startswith("的", v_end) and q.kind != "percent" and not _ATTRIBUTIVE_VERB.search(zone):
-            return "description"  # 近14亿人口的大国, 国家下达的110万人任务
+        if text.startswith("口的", v_end):
+            return "description"  # 近14亿人口的发展中大国
+        if (
+            text.startswith("的", v_end)
+            and q.kind != "percent"
+            and not _ATTRIBUTIVE_VERB.search(zone)
+            and not _ATTRIBUTIVE_BEFORE.search(text, max(0, (q.start or 0) - 120), q.start or 0)
+        ):
+            return "description"  # 国家下达的110万人任务
         return ""
 
     def _to_follows(self, at: int, clause_end: int) -> bool:
@@ -382,15 +399,18 @@ class _Reader:
             label, spans, how = s.pending, (s.pending_span,) if s.pending_span else (), "from_to"
             baseline = "start"
             s.pending, s.pending_span = "", None
-        elif after_of:
+        elif after_of and not _LEVEL_NOUN.match(text, v_end + 1):
             noun = L.noun_after(text, v_end + 1, b)
             if noun is not None:
                 head = self._etc_head(v_end, b)
                 words = text[noun[0] : noun[1]]
                 if head and not words.endswith(head):
                     words += head
-                verb = _ATTRIBUTIVE_VERB.search(stretch)
-                label = words + (verb.group(0) if verb and q.kind != "percent" else "")
+                verb = _ATTRIBUTIVE_VERB.search(stretch) or (
+                    _ATTRIBUTIVE_BEFORE.search(text, max(0, q_start - 120), q_start) and "投资"
+                )
+                verb_word = verb if isinstance(verb, str) else verb.group(0) if verb else ""
+                label = words + (verb_word if q.kind != "percent" else "")
                 spans = (noun,)
                 how = "after"
         elif (noun := self._noun(v_end, b)) is not None:
@@ -423,13 +443,22 @@ class _Reader:
                 label = _in_place_of_threshold(last.label, label)
                 spans = (*last.label_spans, *spans)
                 how = "inherited"
+        elif L.is_bare_verb(label) and not L.is_bare_verb(L.minimal_label(stretch)):
+            label = L.minimal_label(stretch)  # 累计减税94.53亿元
         elif L.is_bare_verb(label) or L.is_generic(label) or _GAP_RE.match(label) or label.startswith("占"):
-            # a sibling's verb or a generic word: 项目开工66个、完工30个; 总数达310家; 增速高于全省
+            # a sibling's verb or a generic word: 项目开工66个、完工30个; 总数达310家; 增速高于全省;
+            # 粮食生产超额完成国家下达任务，产量达1094.86万吨
             last = s.last_label()
-            subject = L.subject_of(last.label) if last is not None else ""
+            subject, subject_spans = "", ()
+            if last is not None and (not L.is_bare_verb(label) or L.ends_with_tail_verb(last.label)):
+                subject, subject_spans = L.subject_of(last.label), last.label_spans
+            if last is None or last.clause != (a, b):
+                before = L.clause_subject(self._clause_before(s, a))
+                if before:
+                    subject, subject_spans = before, ()
             if subject and not label.startswith(subject):
                 label = subject + label
-                spans = (*last.label_spans, *spans) if last is not None else spans
+                spans = (*subject_spans, *spans)
                 how = "inherited"
         elif text.startswith("、", v_end):
             head = self._etc_head(v_end, b)
@@ -454,6 +483,15 @@ class _Reader:
             cumulative=cumulative,
             high=high,
         )
+
+    def _clause_before(self, s: _Sentence, a: int) -> str:
+        """The clause of the sentence just before the one that starts at ``a``."""
+        if a <= s.start:
+            return ""
+        text = self.text
+        end = a - 1
+        start = max(text.rfind(",", s.start, end), text.rfind(":", s.start, end), s.start - 1) + 1
+        return text[start:end]
 
     def _noun(self, at: int, b: int) -> tuple[int, int] | None:
         """The noun right after a number, if one follows (not a verb, a qualifier or a mark)."""

@@ -29,6 +29,9 @@ __all__ = [
     "distribute_head",
     "expand_fused",
     "subject_of",
+    "clause_subject",
+    "ends_with_tail_verb",
+    "minimal_label",
     "noun_after",
     "LIST_MARK",
 ]
@@ -55,7 +58,7 @@ _SUFFIX = re.compile(
 _BAD_END = re.compile(
     r"(?:(?<![总缓温平])和|(?<![普涉波])及|(?<![平同中高初])等|(?<![行作])为|(?<![供])给|(?<![存所现])在|"
     r"(?<![通超经])过|(?<![参给])与|(?<![面针应绝相])对|(?<![所可难予加得])以|(?<![乃甚直])至|"
-    r"[的或之并且而把被将从由较了着也还又再已使让于按到跟、,，:：;；(（“\"]|"
+    r"[的或之并且而把被将从由较了着也还又再已使让于按到跟、,，:：;；(（“\"]|(?<![许认])可|"
     r"(?<![人年平地户亩日月])均|有望|以上|以下|左右|方面|其中|一批|一系列)$"
 )
 # ... nor is one that starts like this.
@@ -89,7 +92,7 @@ _NOUN_AFTER = re.compile(r"[^,，。;；:：、!?！？\s0-9]{2,24}")
 _PREDICATE = re.compile(
     r"入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|解决|参与|参加|下沉|通过|"
     r"享受|受益|脱贫|摘帽|退出|签约|开业|投产|竣工|提供|新增|带动|增长|下降|提高|降低|"
-    r"以上|以下|左右|等|和|及|与"
+    r"以上|以下|左右|等"
 )
 _FUSED = (
     ("城乡", ("城镇", "农村")),
@@ -174,8 +177,8 @@ def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
     if text.startswith(("以上", "以下", "左右", "的", "多", "余"), a):
         return None
     predicate = _PREDICATE.search(text, a + 2, b)
-    if predicate is not None and (b - a > 12 or text[predicate.start() : predicate.end()] in
-                                  ("以上", "以下", "左右", "等", "和", "及", "与")):
+    if predicate is not None and (b - a > 20 or text[predicate.start() : predicate.end()] in
+                                  ("以上", "以下", "左右", "等")):
         b = predicate.start()
     if b - a < 2:
         return None
@@ -258,10 +261,36 @@ _TAIL_VERB = re.compile(
 _HEAD_VERB = re.compile(rf"^新?(?:{_VERBS}|组建)")
 
 
+# What ends the subject of a clause: a verb or an adverb before one.
+_PREDICATE_START = re.compile(
+    rf"(?:超额|加快|持续|不断|稳步|全面|大力|积极|有序|扎实|深入|切实|进一步|继续|保持|实现|"
+    rf"完成|达到|取得|获得|{_VERBS})"
+)
+
+
+def clause_subject(clause: str) -> str:
+    """The subject a clause opens with, up to its first verb: "粮食生产超额完成国家下达任务"
+    -> 粮食生产 ('' when the clause opens with its verb or the subject is no name)."""
+    clause = _strip(clause)
+    m = _PREDICATE_START.search(clause, 2)
+    subject = clause[: m.start()] if m else ""
+    return subject if 2 <= len(subject) <= 12 and not is_fragment(subject) else ""
+
+
+def minimal_label(stretch: str) -> str:
+    """A stretch with only its marks and joiners removed: "累计减税" stays whole where
+    :func:`clean_label` would leave the bare verb 减税."""
+    return LIST_MARK.sub("", stretch).strip(" \t,，、;；:：()（）和及与")
+
+
 def leading_verb(label: str) -> str:
     """The verb a stretch opens with: "支持龙山等" -> 支持 ('' when none)."""
     head = _HEAD_VERB.match(label)
     return head.group(0) if head else ""
+
+
+def ends_with_tail_verb(label: str) -> bool:
+    return bool(_TAIL_VERB.search(label))
 
 
 def subject_of(label: str) -> str:
