@@ -120,6 +120,7 @@ class Binding(_Model):
     ambiguous: bool = Field(
         default=False, description="a 分别 list whose labels and values differ in number"
     )
+    part: bool = Field(default=False, description="a part of the figure before it (其中…)")
 
 
 class Figure(_Model):

@@ -171,7 +171,7 @@ def value_shape(lead: str, quantity: Quantity, label: str = "") -> ValueShape:
         kind = "gap"
     elif _CHANGE_RE.search(lead):
         kind = "change"
-    elif "占" in lead or _SHARE_RE.search(label[-4:]) or label.startswith("占"):
+    elif "占" in lead or "占" in label or _SHARE_RE.search(label[-4:]):
         kind = "share"
     else:
         kind = "level"
@@ -203,6 +203,7 @@ class Bound:
     position: int | None = None
     ambiguous: bool = False
     high: Quantity | None = None  # the second number of a range
+    part: bool = False  # a part of the figure before it (其中…)
 
     @property
     def bound(self) -> bool:
@@ -274,6 +275,13 @@ class _Reader:
         inside = [q for q in qs if a <= (q.start or 0) and (q.end or 0) <= b]
         if not inside:
             return
+        before = len(s.found)
+        self._read_clause(s, a, b, inside)
+        if self.text.startswith("其中", a):
+            for found in s.found[before:]:
+                found.part = True
+
+    def _read_clause(self, s: _Sentence, a: int, b: int, inside: list[Quantity]) -> None:
         text = self.text
         zone_start = a
         n = 0

@@ -221,6 +221,9 @@ def expand_fused(label: str) -> list[str] | None:
     return None
 
 
+_RATIO_HEAD = re.compile(r"(?:占比|比重|增速|增幅|占[^、]{1,8}比重)$")
+
+
 def distribute_head(items: list[str]) -> list[str]:
     """A head written once on the last item, given to the others: "城镇、农村居民人均可支配收入"
     -> 城镇居民人均可支配收入 …; "安全生产事故、交通事故起数" -> 安全生产事故起数 …;
@@ -230,6 +233,10 @@ def distribute_head(items: list[str]) -> list[str]:
         return items
     last = items[-1]
     others = items[:-1]
+    ratio = _RATIO_HEAD.search(last)
+    if ratio and len(last) - len(ratio.group(0)) >= 2 and not any(_RATIO_HEAD.search(x) for x in others):
+        # "A增加值、B增加值、C增加值占比" -> each 占比
+        return [x + ratio.group(0) for x in others] + [last]
     out = []
     widths = [len(x) for x in others]
     for item in others:

@@ -74,6 +74,7 @@ def to_figure(nt: NormalizedText, b: Bound) -> Figure:
             group=b.group,
             position=b.position,
             ambiguous=b.ambiguous,
+            part=b.part,
         ),
     )
 
@@ -84,6 +85,11 @@ def figures_in(nt: NormalizedText, bindings: Bindings, start: int, end: int) -> 
 
 
 _SHARE = re.compile(r"占|比重")
+# The main indicators of a year, then the standard ones after them (BINDING.md, 主要指标).
+_CORE = re.compile(
+    r"生产总值|GDP|^经济增长|经济总量|财政|公共预算收入|地方级收入|税收|固定资产投资|社会消费品零售|"
+    r"消费品零售|社零|进出口|外贸|可支配收入|居民收入|消费价格|物价|新增就业|城镇就业|失业率"
+)
 
 
 def _from_opening(nt: NormalizedText, opening: Span, bindings: Bindings, *, cap: bool = True) -> list[Figure]:
@@ -96,11 +102,7 @@ def _from_opening(nt: NormalizedText, opening: Span, bindings: Bindings, *, cap:
         nl = nt.text.find("\n", pos, opening.end)
         stop = opening.end if nl < 0 else nl
         paragraph = nt.text[pos:stop]
-        found = [
-            f
-            for f in figures_in(nt, bindings, pos, stop)
-            if not _SHARE.search(f.indicator)
-        ]
+        found = figures_in(nt, bindings, pos, stop)
         if figures and not (dashed and paragraph.startswith(("——", "—", "-"))):
             break
         if len(found) >= 2 or figures:
@@ -120,16 +122,26 @@ _MACRO = re.compile(
 )
 _GDP = re.compile(r"(?:地区|国内)?生产总值|GDP|经济总量")
 _AVERAGE = re.compile(r"平均|年均")
+_PER_HEAD = re.compile(r"人均|每|地均|占")
 _RESULT_UNITS = ("%", "个百分点", "元", "美元", "吨", "斤", "公斤", "人", "人次", "户", "千瓦时", "立方米")
 
 
 def _headline(figure: Figure, nt: NormalizedText) -> bool:
-    """A figure fit to headline the year: bound to a name, not an average over years, a
-    share, a gap to a benchmark or a count of new and old."""
+    """A figure fit to headline the year: bound to a name of its own; not a part of the
+    figure before it (其中…), a side remark on it (占全省比重), a gap to a benchmark, a
+    multiple, an increment of a stock (新增49亿斤) or an average over years."""
     binding = figure.binding
-    if binding is None or not binding.label or binding.kind in ("gap", "share", "multiple"):
+    if binding is None or not binding.label or binding.kind in ("gap", "multiple"):
         return False
-    if _SHARE.search(figure.indicator) or len(figure.indicator) < 2:
+    if binding.part and (binding.kind == "share" or not _CORE.search(binding.label)):
+        return False  # 其中一、二、三产业… (but 其中城镇和农村居民人均可支配收入 stays)
+    if binding.how in ("inherited", "after") and binding.kind in ("share", "points"):
+        return False  # 占全省比重24.3%, 提高1.2个百分点: a remark on the figure before
+    if binding.how == "after":
+        return False  # 1107个边缘户家庭: a count of things, not an indicator of the year
+    if binding.cumulative == "new" and "新增" not in binding.label:
+        return False
+    if len(figure.indicator) < 2:
         return False
     q = figure.quantity
     if q is None or q.start is None:
@@ -139,15 +151,17 @@ def _headline(figure: Figure, nt: NormalizedText) -> bool:
 
 
 def _macro_first(figures: list[Figure]) -> list[Figure]:
-    """At most MAX_HEADLINE_FIGURES, the standard results first, in the report's order."""
+    """At most MAX_HEADLINE_FIGURES: the main indicators first, then the standard results,
+    then the rest, shown in the report's order."""
     if len(figures) <= MAX_HEADLINE_FIGURES:
         return figures
-    macro = [f for f in figures if _MACRO.search(f.indicator)]
-    kept = {id(f) for f in macro[:MAX_HEADLINE_FIGURES]}
-    for f in figures:
-        if len(kept) >= MAX_HEADLINE_FIGURES:
-            break
-        kept.add(id(f))
+    kept: set[int] = set()
+    for tier in (_CORE, _MACRO, None):
+        for f in figures:
+            if len(kept) >= MAX_HEADLINE_FIGURES:
+                break
+            if tier is None or tier.search(f.indicator):
+                kept.add(id(f))
     return [f for f in figures if id(f) in kept]
 
 
@@ -194,17 +208,14 @@ def _gdp_level(nt: NormalizedText, span: Span, year: int, bindings: Bindings) ->
         if q is None or q.start is None or q.unit != "元" or not q.magnitude:
             continue
         start = max(nt.text.rfind(ch, 0, q.start) for ch in "。;；\n") + 1
-        before = nt.text[start : q.start]
-        gdp = _GDP.search(before)
+        label = figure.binding.label if figure.binding else ""
         years = re.findall(r"((?:19|20)\d{2})年", nt.text[max(start, q.start - 30) : q.start])
-        if gdp is None or not years or int(years[-1]) != year:
+        if not _GDP.search(label) or _PER_HEAD.search(label) or not years or int(years[-1]) != year:
             continue
         if best is not None and start != best_sentence:
             break
         best_sentence = start
-        best = Figure(
-            indicator=gdp.group(), value=figure.value, quantity=q, evidence=figure.evidence
-        )
+        best = figure
     return best
 
 
