@@ -123,10 +123,19 @@ def _strip(label: str) -> str:
     return label
 
 
+# A value verb before an indicator's name: "实现地区生产总值", "完成财政总收入".
+_VALUE_VERB = re.compile(r"^(?:实现|完成)(?=.{3})")
+
+
 def clean_label(stretch: str) -> str:
     """A stretch of a clause with its openers (list marks, time, place, discourse words) and
-    its trailing value words (达到, 分别, 比上年 …) removed."""
-    return _strip(stretch)
+    its trailing value words (达到, 分别, 比上年 …) removed; a value verb before a name of
+    three characters or more too (实现地区生产总值 -> 地区生产总值)."""
+    label = _strip(stretch)
+    bare = _VALUE_VERB.sub("", label)
+    if bare != label and not is_generic(bare) and not bare.startswith("率"):
+        label = _strip(bare)
+    return label
 
 
 def is_bare_verb(label: str) -> bool:

@@ -117,9 +117,10 @@ def _from_opening(nt: NormalizedText, opening: Span, bindings: Bindings, *, cap:
 _MACRO = re.compile(
     r"生产总值|GDP|^经济增长|经济总量|固定资产投资|工业投资|技术改造投资|社会消费品零售|消费品零售|社零|"
     r"财政收入|公共预算收入|地方级收入|税收收入|工业增加值|工业总产值|进出口|外贸|出口总额|可支配收入|"
-    r"居民收入|消费价格|新增就业|城镇就业|失业率|粮食|外资|服务业增加值|农业增加值|一产|二产|三产|"
-    r"第[一二三]产业|农林牧渔"
+    r"居民收入|消费价格|新增就业|城镇就业|失业率|粮食|外资|服务业增加值|农业增加值"
 )
+# Honours and awards: counted in a report's opening, never one of its indicators.
+_HONOURS = re.compile(r"^(?:荣获|获得|获评|获|入选|跻身)|荣誉|称号|奖项")
 _GDP = re.compile(r"(?:地区|国内)?生产总值|GDP|经济总量")
 _AVERAGE = re.compile(r"平均|年均")
 _PER_HEAD = re.compile(r"人均|每|地均|占")
@@ -133,12 +134,12 @@ def _headline(figure: Figure, nt: NormalizedText) -> bool:
     binding = figure.binding
     if binding is None or not binding.label or binding.kind in ("gap", "multiple"):
         return False
-    if binding.part and (binding.kind == "share" or not _CORE.search(binding.label)):
+    if binding.part and (binding.kind == "share" or not _MACRO.search(binding.label)):
         return False  # 其中一、二、三产业… (but 其中城镇和农村居民人均可支配收入 stays)
     if binding.how in ("inherited", "after") and binding.kind in ("share", "points"):
         return False  # 占全省比重24.3%, 提高1.2个百分点: a remark on the figure before
-    if binding.how == "after":
-        return False  # 1107个边缘户家庭: a count of things, not an indicator of the year
+    if binding.how == "after" or _HONOURS.search(binding.label):
+        return False  # 1107个边缘户家庭, 荣获…荣誉64项: a count of things, not an indicator
     if binding.cumulative == "new" and "新增" not in binding.label:
         return False
     if len(figure.indicator) < 2:
