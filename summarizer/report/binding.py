@@ -58,7 +58,7 @@ _TO = (
 )
 _BASE = (
     r"同比|同口径|比上年|较上年|比去年|较去年|比年初|较年初|(?:比|较)(?:19|20)\d{2}年(?:末|底)?|"
-    r"(?<=[到至为])(?:19|20)\d{2}年(?:底|末)?的|"
+    r"(?<=[到至为])(?:19|20)\d{2}年(?:底|末)?的?|"
     r"年均|平均|实际|名义|累计|总计|共计|合计|当年|全年|年内|每人每月|每人每年|每年|每月|每天|每日|首次|首度|一举"
 )
 _LEVEL = (
@@ -137,7 +137,8 @@ _ATTRIBUTIVE_VERB = re.compile(r"(?:总投资|投资|计划投资|年产|产能|
 # ... and the items after the first of its list: "投资80亿元的X、10亿元的Y".
 _ATTRIBUTIVE_BEFORE = re.compile(r"(?:总投资|投资|计划投资)[0-9.]+[万亿]*元的[^,;。]*、$")
 # A noun after 的 that describes the value, not what it measures: 5%左右的较低水平.
-_LEVEL_NOUN = re.compile(r"[^,;。]{0,6}?(?:水平|区间|范围|幅度|程度|位次|台阶|关口)")
+_LEVEL_NOUN = re.compile(r"[^,;。]{0,6}?(?:水平|区间|范围|幅度|程度|位次|台阶|关口|大关|高位|量级)")
+_TASK_AFTER = re.compile(r"(?:年度)?(?:目标)?(?:任务|目标|计划)(?![\u4e00-\u9fff]{0,2}(?:投资|资金))")
 _JOIN = re.compile(r"^[、和及与并且,()\s]*")
 _JOIN_AT = re.compile(r"[、和及与并且,()\s]*")
 _GROUP_GAP = re.compile(rf"^[、和及与,\s]*(?:(?:{_MODAL}|{_BASE}|{_TO}|{_UP}|{_DOWN}|{_LEVEL}))*$")
@@ -349,6 +350,8 @@ class _Reader:
             return "name"  # 500万元以上项目, 其中10亿元以上56个
         if _SINCE.search(zone) and self._to_follows(v_end, clause_end):
             return "baseline"
+        if _TASK_AFTER.match(text, v_end):
+            return "description"  # 完成国家下达的110万人任务: a target referred to, not a result
         if text.startswith("口的", v_end):
             return "description"  # 近14亿人口的发展中大国
         if (
@@ -399,7 +402,7 @@ class _Reader:
             spans = ((at, at + len(label)),) if at >= 0 else ((stretch_start, lead_start),)
         how = "adjacent"
         baseline = None
-        cumulative = "new" if "新增" in lead or label.startswith("新增") else None
+        cumulative = "new" if re.search("新增|净增", lead) or label.startswith("新增") else None
         if re.search("累计|总计|共计|合计", lead):
             cumulative = "stock"
         after_of = text.startswith("的", v_end)
@@ -504,8 +507,8 @@ class _Reader:
     def _noun(self, at: int, b: int) -> tuple[int, int] | None:
         """The noun right after a number, if one follows (not a verb, a qualifier or a mark)."""
         noun = L.noun_after(self.text, at, b)
-        if noun is None or _NOT_NOUN.match(self.text, noun[0]):
-            return None
+        if noun is None or _NOT_NOUN.match(self.text, noun[0]) or _LEVEL_NOUN.fullmatch(self.text, *noun):
+            return None  # 迈上14万亿元新台阶: a word of the value, not what it measures
         return noun
 
     def _etc_head(self, at: int, b: int) -> str:

@@ -122,7 +122,7 @@ _MACRO = re.compile(
 # Honours and awards: counted in a report's opening, never one of its indicators.
 _HONOURS = re.compile(r"^(?:荣获|获得|获评|获|入选|跻身)|荣誉|称号|奖项")
 _GDP = re.compile(r"(?:地区|国内)?生产总值|GDP|经济总量")
-_AVERAGE = re.compile(r"平均|年均")
+_AVERAGE = re.compile(r"年均|年平均")
 _PER_HEAD = re.compile(r"人均|每|地均|占")
 _RESULT_UNITS = ("%", "个百分点", "元", "美元", "吨", "斤", "公斤", "人", "人次", "户", "千瓦时", "立方米")
 
