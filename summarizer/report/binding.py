@@ -81,6 +81,9 @@ _SHOWN_MODAL = re.compile(r"^(?:分别|(?<![人年平地户亩日月])均|已|�
 _RANGE = re.compile(r"\s*(?:-|–|—{1,2}|~|～|至|到)\s*$")
 # The start value of a from-to change: "由", "从上年的", "由2010年的".
 _SINCE = re.compile(r"(?:由|从)[^由从,;。]{0,14}?的?$")
+# A value in force, changed later in its clause: "现行16%的税率降至13%".
+_NOW = re.compile(r"(?:现行|原有|原来|原|目前|当前)$")
+_CHANGED_AFTER = re.compile(rf"的[\u4e00-\u9fff]{{1,8}}?(?:{_TO})")
 _TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})(?:(?:19|20)\d{{2}}年(?:底|末)?的?)?$")
 # Before a rank: 第, 前, 居, 排名 …
 _ORDINAL = re.compile(r"(?:第|前|居|列|排名|排位|排|位次|名次)\s*$")
@@ -299,12 +302,19 @@ class _Reader:
             tag = self._not_figure(q, zone, q_end, v_end, b)
             step = 2 if high is not None else 1
             if tag == "baseline":
-                since = _SINCE.search(zone)
+                since = _SINCE.search(zone) or _NOW.search(zone)
                 stretch = zone[: since.start()] if since else zone
-                label = L.clean_label(_JOIN.sub("", stretch))
+                label = L.clean_label(re.sub(r"^(?:将|把|对)", "", _JOIN.sub("", stretch)))
+                changed = _CHANGED_AFTER.match(text, v_end, b)
+                to_at = v_end
+                if changed is not None and _NOW.search(zone):
+                    noun = _TO_RE.search(changed.group(0))
+                    cut = noun.start() if noun else len(changed.group(0))
+                    label += changed.group(0)[1:cut]
+                    to_at = v_end + cut
                 s.pending = label
                 s.pending_span = (zone_start, zone_start + len(stretch))
-                zone_start = v_end
+                zone_start = to_at
                 n += step
                 continue
             if tag in ("name", "words", "duration"):
@@ -350,6 +360,8 @@ class _Reader:
             return "name"  # 500万元以上项目, 其中10亿元以上56个
         if _SINCE.search(zone) and self._to_follows(v_end, clause_end):
             return "baseline"
+        if _NOW.search(zone) and _CHANGED_AFTER.match(text, v_end, clause_end):
+            return "baseline"  # 现行16%的税率降至13%
         if _TASK_AFTER.match(text, v_end):
             return "description"  # 完成国家下达的110万人任务: a target referred to, not a result
         if text.startswith("口的", v_end):
@@ -464,7 +476,8 @@ class _Reader:
             if last is not None and (not L.is_bare_verb(label) or L.ends_with_tail_verb(last.label)):
                 subject, subject_spans = L.subject_of(last.label), last.label_spans
             if last is None or last.clause != (a, b):
-                before = L.clause_subject(self._clause_before(s, a))
+                previous = self._clause_before(s, a)
+                before = L.clause_object(previous) or L.clause_subject(previous)
                 if before:
                     subject, subject_spans = before, ()
             if subject and not label.startswith(subject):

@@ -30,6 +30,7 @@ __all__ = [
     "expand_fused",
     "subject_of",
     "clause_subject",
+    "clause_object",
     "ends_with_tail_verb",
     "minimal_label",
     "noun_after",
@@ -88,11 +89,13 @@ _GENERIC = re.compile(
 # nothing: "为全省", "覆盖全市" (the noun after the number is what is counted).
 _SCOPE_END = re.compile(r"(?:为|向|在|对|给|帮|助|覆盖)?(全国|全省|全市|全区|全县|全州|全球|全域|全年)$")
 # Stop a noun read after a number before these: punctuation, another number, a predicate.
-_NOUN_AFTER = re.compile(r"[^,，。;；:：、!?！？\s0-9]{2,24}")
+_NOUN_AFTER = re.compile(
+    r"(?:[^,，。;；:：、!?！？\s0-9]|[0-9.]+[万亿千百]*元以上(?=[\u4e00-\u9fff])){2,24}"
+)
 _PREDICATE = re.compile(
     r"入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|解决|参与|参加|下沉|通过|"
     r"享受|受益|脱贫|摘帽|退出|签约|开业|投产|竣工|提供|新增|带动|增长|下降|提高|降低|"
-    r"以上|以下|左右|等"
+    r"(?<!元)以上|以下|左右|等"
 )
 _FUSED = (
     ("城乡", ("城镇", "农村")),
@@ -125,6 +128,7 @@ def _strip(label: str) -> str:
 
 # A value verb before an indicator's name: "实现地区生产总值", "完成财政总收入".
 _VALUE_VERB = re.compile(r"^(?:实现|完成)(?=.{3})")
+_VERB_BEFORE = re.compile(r"^(?:实现|完成|累计|新增)")
 
 
 def clean_label(stretch: str) -> str:
@@ -144,7 +148,9 @@ def is_bare_verb(label: str) -> bool:
 
 
 def is_generic(label: str) -> bool:
-    return bool(_GENERIC.match(label))
+    """A word that measures something only with a subject (产值, 总数), a value verb before
+    it or not (实现产值)."""
+    return bool(_GENERIC.match(label) or _GENERIC.match(_VERB_BEFORE.sub("", label)))
 
 
 _RANK_OR_GAP = re.compile(r"^(?:高于|低于|快于|慢于|好于|高出|位居|位列|居于|居全|排名|排位|排在|排全|列全)")
@@ -291,6 +297,22 @@ def clause_subject(clause: str) -> str:
     m = _PREDICATE_START.search(clause, 2)
     subject = clause[: m.start()] if m else ""
     return subject if 2 <= len(subject) <= 12 and not is_fragment(subject) else ""
+
+
+# What a generic word (产值, 总产值, 营收) is of when the clause before names it as an object:
+# "推动十大工业产业，总产值突破1.5万亿元".
+_OBJECT_HEAD = re.compile(r"(?:产业|行业|企业|项目|园区|集群|基地|工程|平台|板块|领域|市场)$")
+
+
+def clause_object(clause: str) -> str:
+    """The object a clause ends with, after its last verb, when it names an industry, a firm
+    or a project ('' otherwise)."""
+    clause = _strip(clause)
+    last = None
+    for last in _PREDICATE_START.finditer(clause):
+        pass
+    obj = clause[last.end() :] if last is not None else ""
+    return obj if 2 <= len(obj) <= 12 and _OBJECT_HEAD.search(obj) else ""
 
 
 def minimal_label(stretch: str) -> str:

@@ -37,10 +37,13 @@ def _value(nt: NormalizedText, b: Bound) -> str:
 
 
 def _clause_text(nt: NormalizedText, b: Bound) -> tuple[int, int]:
-    """The shortest stretch of the clause that holds the number: the clause, cut to 40
-    characters before the number and 12 after when it is longer."""
+    """The shortest stretch of the sentence that holds the number and words to name it: its
+    clause, with the clause before when its own words before the number are too few to name
+    anything (各地可降至16%); cut to 40 characters before the number and 12 after."""
     a, z = b.clause
     q_start = b.quantity.start or 0
+    if b.value_start - a < 6 and a > b.sentence[0]:
+        a = max(nt.text.rfind(",", b.sentence[0], a - 1) + 1, b.sentence[0])
     a = max(a, q_start - 40)
     z = min(z, b.value_end + 12) if z - a > 60 else z
     return a, z
