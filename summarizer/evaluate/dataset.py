@@ -22,12 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from summarizer.errors import InputError
-from summarizer.evaluate.figure_gold import (
-    FIGURES_SUFFIX,
-    FigureGold,
-    figure_gold_problems,
-    load_figure_gold,
-)
+from summarizer.evaluate.figure_gold import FIGURES_SUFFIX, FigureGold, figure_gold_problems
 from summarizer.report.load import load_path
 from summarizer.report.normalize import canon
 from summarizer.schema import Level, ReportKind
@@ -43,6 +38,7 @@ __all__ = [
     "load_dataset",
     "load_gold",
     "gold_problems",
+    "load_figure_gold",
 ]
 
 GOLD_FORMAT = 1
@@ -164,6 +160,23 @@ def load_gold(path: Path) -> Gold:
             f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
         )
         raise GoldError(f"{path}: invalid gold file: {details}") from error
+
+
+def load_figure_gold(path: Path) -> FigureGold:
+    """Read and validate one figures file; a broken file is a :class:`GoldError`."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise GoldError(f"{path}: cannot read the figures file ({error})") from error
+    if not isinstance(data, dict) or data.get("format") != GOLD_FORMAT:
+        raise GoldError(f"{path}: a figures file is one JSON object of format {GOLD_FORMAT}")
+    try:
+        return FigureGold.model_validate(data)
+    except ValidationError as error:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
+        )
+        raise GoldError(f"{path}: invalid figures file: {details}") from error
 
 
 def load_dataset(path: str | Path, cases: list[str] | None = None) -> Dataset:

@@ -17,14 +17,12 @@ name is ``mislabelled``: the right number shown as measuring the wrong thing.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from summarizer.evaluate.matching import AREA_F1, char_f1, one_to_one
 from summarizer.evaluate.records import PRF, FigureOutcome, FigureScore, Item
@@ -36,7 +34,6 @@ __all__ = [
     "FIGURES_SUFFIX",
     "FigureGold",
     "FigureGoldArea",
-    "load_figure_gold",
     "figure_gold_problems",
     "score_figures",
     "FIGURE_INDICATOR_F1",
@@ -65,25 +62,6 @@ class FigureGold(_Strict):
     format: int
     case: str
     areas: list[FigureGoldArea] = Field(default_factory=list)
-
-
-def load_figure_gold(path: Path) -> FigureGold:
-    """Read and validate one figures file; a broken file is a :class:`GoldError`."""
-    from summarizer.evaluate.dataset import GOLD_FORMAT, GoldError
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GoldError(f"{path}: cannot read the figures file ({error})") from error
-    if not isinstance(data, dict) or data.get("format") != GOLD_FORMAT:
-        raise GoldError(f"{path}: a figures file is one JSON object of format {GOLD_FORMAT}")
-    try:
-        return FigureGold.model_validate(data)
-    except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
-        )
-        raise GoldError(f"{path}: invalid figures file: {details}") from error
 
 
 def figure_gold_problems(gold: FigureGold, text: str) -> list[str]:
