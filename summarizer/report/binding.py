@@ -98,6 +98,7 @@ _COUNT_UNITS = frozenset("个家户项名人所座条件台套次场批处辆艘
 # Hedges that stay with a number when its verb goes to the label: 超, 近, 约, 突破 …
 _HEDGE_WORDS = r"超过|超|突破|逾|近|约|接近|不少于|不低于|至少|多达|高达"
 _HEDGE = re.compile(rf"(?:{_HEDGE_WORDS})$")
+_HEDGES_IN = re.compile(rf"(?:{_HEDGE_WORDS}|力争)")
 
 
 # A threshold alone where a label should be: "10亿元以上" (after 其中).
@@ -130,6 +131,9 @@ _NOT_NOUN = re.compile(
 
 _POST = re.compile(r"(?:及以上|及以下|以上|以下|左右|以内|上下)")
 _DURATION_UNITS = frozenset(("年", "个月", "月", "天", "周", "周年", "届", "小时", "分钟", "岁"))
+# A duration or age that is the indicator: 人均预期寿命76岁, 平均受教育年限10年.
+_DURATION_NAME = re.compile(r"(?:寿命|年限|年龄|工期|时限|时长|天数|周期)(?:达到|达|为|提高到|延长到)?$")
+_INDEX = re.compile(r"指数(?:达到|达|为|控制在|保持在)?$")
 _NOT_RESULT_UNITS = frozenset(("方面", "个方面", "第"))
 # A duration or age is a figure when a value word states it: 压缩至3天, 达到78.5岁.
 _DURATION_VERB = re.compile(r"(?:缩短|压缩|减少|提高|增加|延长|达到|达|控制在|降至|压减|缩减|提前|为)(?:到|至)?$")
@@ -348,11 +352,16 @@ class _Reader:
             return "rank"
         if not any(ch.isdigit() for ch in raw):
             return "words"  # 两次, 三大: counts in words are names more often than results
-        if not q.unit and q.kind == "quantity" and not q.magnitude:
-            return "name"  # 500强, 2.0版
+        if not q.unit and q.kind == "quantity" and not q.magnitude and not _INDEX.search(zone):
+            return "name"  # 500强, 2.0版 (but 居民消费价格指数103左右)
         if q.unit in _NOT_RESULT_UNITS:
             return "name"
-        if q.unit in _DURATION_UNITS and not q.magnitude and not _DURATION_VERB.search(zone):
+        if (
+            q.unit in _DURATION_UNITS
+            and not q.magnitude
+            and not _DURATION_VERB.search(zone)
+            and not _DURATION_NAME.search(zone)
+        ):
             return "duration"
         if (_THRESHOLD.match(text, q_end) and q.unit not in _COUNT_UNITS) or (
             v_end > q_end and _DIGIT_NEXT.match(text, v_end)
@@ -478,8 +487,9 @@ class _Reader:
             if last is None or last.clause != (a, b):
                 previous = self._clause_before(s, a)
                 before = L.clause_object(previous) or L.clause_subject(previous)
-                if before:
-                    subject, subject_spans = before, ()
+                at = text.rfind(before, s.start, a) if before else -1
+                if before and at >= 0:
+                    subject, subject_spans = before, ((at, at + len(before)),)
             if subject and not label.startswith(subject):
                 label = subject + label
                 spans = (*subject_spans, *spans)
@@ -490,6 +500,8 @@ class _Reader:
                 label += head
         if label and L.is_fragment(label):
             label, spans = "", ()
+        if q.qualifier == "力争" and "力争" not in value:
+            value = "力争" + value  # the source reads the number as a goal: so does the phrase
         shape = value_shape(lead, q, label)
         return Bound(
             quantity=q,
@@ -655,6 +667,7 @@ class _Reader:
                 lead_start = q_start - len(lead_text)
             if lead_text.strip("、和及与,"):
                 series_lead = _SHOWN_MODAL.sub("", _LEAD.search(lead_text).group(0)) if _LEAD.search(lead_text) else ""
+                series_lead = _HEDGES_IN.sub("", series_lead)  # 分别突破2万亿元、7000亿元
             value = series_lead + text[q_start:v_end] if j else _SHOWN_MODAL.sub("", lead_text) + text[q_start:v_end]
             label = items[item_index] if items and item_index >= 0 else ""
             if label and L.is_fragment(label):

@@ -296,11 +296,14 @@ def clause_subject(clause: str) -> str:
     clause = _strip(clause)
     m = _PREDICATE_START.search(clause, 2)
     subject = clause[: m.start()] if m else ""
+    if _DIGIT.search(subject):
+        return ""
     return subject if 2 <= len(subject) <= 12 and not is_fragment(subject) else ""
 
 
 # What a generic word (产值, 总产值, 营收) is of when the clause before names it as an object:
 # "推动十大工业产业，总产值突破1.5万亿元".
+_DIGIT = re.compile(r"[0-9]")
 _OBJECT_HEAD = re.compile(r"(?:产业|行业|企业|项目|园区|集群|基地|工程|平台|板块|领域|市场)$")
 
 
@@ -308,10 +311,10 @@ def clause_object(clause: str) -> str:
     """The object a clause ends with, after its last verb, when it names an industry, a firm
     or a project ('' otherwise)."""
     clause = _strip(clause)
-    last = None
-    for last in _PREDICATE_START.finditer(clause):
-        pass
-    obj = clause[last.end() :] if last is not None else ""
+    verbs = list(_PREDICATE_START.finditer(clause))
+    obj = clause[verbs[-1].end() :] if verbs else ""
+    if _DIGIT.search(obj):
+        return ""
     return obj if 2 <= len(obj) <= 12 and _OBJECT_HEAD.search(obj) else ""
 
 

@@ -46,6 +46,8 @@ def _same(b: Bound, q: Quantity) -> bool:
 
 def _agree(lead: str, q: Quantity, indicator: str, b: Bound) -> bool:
     """Whether a value phrase says what the binding says: change or not, up or down."""
+    if not lead and b.group is not None and b.position:
+        return True  # "分别增长7%和8%": the report writes the change once, before the first
     shape = value_shape(lead, q, indicator)
     if (shape.kind == "change") != (b.kind == "change"):
         return False

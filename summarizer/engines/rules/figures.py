@@ -58,6 +58,8 @@ def to_figure(nt: NormalizedText, b: Bound) -> Figure:
     else:
         a, z = _clause_text(nt, b)
         indicator = verbatim(nt, a, nt.text[a:z])
+        if a < b.clause[0]:
+            spans = [evidence(nt, a, b.clause[0])]  # the clause before, shown with it
     outside = [e for e in spans if e.start < clause.start or e.end > clause.end]
     return Figure(
         indicator=indicator,

@@ -13,6 +13,7 @@ from summarizer.engines.rules.phrases import (
     strip_indicator,
 )
 from summarizer.report.evidence import evidence, verbatim
+from summarizer.report.labels import split_items
 from summarizer.report.normalize import NormalizedText
 from summarizer.schema import Quantity, Target, TargetKind
 
@@ -405,7 +406,7 @@ def _respectively(
     phrase = phrase.replace("分别", "", 1)
     verb = re.match(r"^\D*", phrase).group(0)  # type: ignore[union-attr]
     pieces = re.split(r"[和、与及]", phrase[len(verb) :])
-    names = parallel_names(indicator) or _joined_names(indicator)
+    names = split_items(indicator, min(len(pieces), len(qs)))
     if names is None or len(names) != min(len(pieces), len(qs)):
         names = [indicator] * len(qs)
     out = []
@@ -415,31 +416,3 @@ def _respectively(
         target.kind = _kind(phrase, indicator, [quantity])
         out.append(target)
     return out
-
-
-# How an indicator's name ends: a rate, an amount, a value, a level (率, 总额, 增加值, 投资 …).
-_HEAD_NOUN = re.compile(r"(?:率|额|值|资|入|量|数|耗|度|比重|指数|价格|面积|规模|排放)$")
-
-
-def _joined_names(indicator: str) -> list[str] | None:
-    """"城镇调查失业率和城镇登记失业率" -> each name: names joined by 和, 及 or 、 (研究与试验发展
-    经费 is one name).  A name that does not end like an indicator shares the last one's
-    head: "一产、二产、三产增加值" -> 一产增加值 …; "城镇居民、农村居民人均可支配收入" ->
-    城镇居民人均可支配收入 …; when that cannot be read, None (the names stay together)."""
-    names = [n for n in re.split(r"[和及、]", indicator) if n]
-    if len(names) < 2 or len(names[-1]) < 4:
-        return None
-    last = names[-1]
-    width = len(names[0])
-    if width <= 3 and all(len(n) == width for n in names[:-1]) and len(last) >= width + 2:
-        return [n + last[width:] for n in names[:-1]] + [last]
-    out = []
-    for name in names[:-1]:
-        if len(name) >= 4 and _HEAD_NOUN.search(name):
-            out.append(name)
-            continue
-        shared = last.find(name[-2:]) if len(name) >= 2 else -1
-        if shared < 0 or shared + 2 >= len(last):
-            return None
-        out.append(name + last[shared + 2 :])
-    return [*out, last]
