@@ -224,6 +224,10 @@ def coverage(
         bool, typer.Option("--all", help="list every report, not only those with something missing")
     ] = False,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="write the CSV here too")] = None,
+    show: Annotated[
+        bool,
+        typer.Option("--show", help="list every figure whose number is not bound to its indicator"),
+    ] = False,
 ) -> None:
     """Coverage without gold: what the engine finds in every report of a folder, and totals."""
     from summarizer.evaluate.coverage import coverage_rows, report_files, to_csv, totals
@@ -246,10 +250,10 @@ def coverage(
     if format == "csv":
         typer.echo(text, nl=False)
         return
-    _print_coverage(_console(), rows, totals(rows), show_all)
+    _print_coverage(_console(), rows, totals(rows), show_all, show)
 
 
-def _print_coverage(console: Console, rows, total, show_all: bool) -> None:  # noqa: ANN001
+def _print_coverage(console: Console, rows, total, show_all: bool, show: bool) -> None:  # noqa: ANN001
     from rich.table import Table
 
     table = Table(title="coverage (rules engine)" if rows else "coverage", title_justify="left")
@@ -285,3 +289,15 @@ def _print_coverage(console: Console, rows, total, show_all: bool) -> None:  # n
         f"headline figures {share(total.headline_figures, done)}; "
         f"partial {total.partial}; targets check incomplete or not found {total.targets_incomplete}"
     )
+    all_shown, all_bound = sum(total.shown.values()), sum(total.bound.values())
+    parts = "; ".join(
+        f"{part} {share(total.bound[part], total.shown[part])}" for part in total.shown
+    )
+    console.print(f"figures bound to their indicator {share(all_bound, all_shown)}: {parts}")
+    if show:
+        for r in rows:
+            for u in r.unbound:
+                console.print(
+                    f"  {escape(r.report)} {u.path} {escape(u.raw)}: {escape(u.clause)}",
+                    soft_wrap=True,
+                )

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from summarizer.engines import Engine
@@ -23,7 +23,26 @@ from summarizer.report.load import FORMATS, load_path
 from summarizer.schema import ReportSummary
 from summarizer.spreadsheet import safe_cell
 
-__all__ = ["CoverageRow", "CoverageTotals", "coverage_rows", "totals", "to_csv", "states_targets"]
+__all__ = [
+    "BOUND_PARTS",
+    "CoverageRow",
+    "CoverageTotals",
+    "Unbound",
+    "coverage_rows",
+    "totals",
+    "to_csv",
+    "states_targets",
+    "bound_counts",
+    "unbound_figures",
+]
+
+# The parts whose figures are checked for binding, by the path prefix of their checks.
+BOUND_PARTS = {
+    "headline": "headline_figures[",
+    "review": "review_areas[",
+    "tasks": "task_areas[",
+    "targets": "targets[",
+}
 
 _STATES_TARGETS = re.compile(
     r"(?:主要预期目标|预期目标|主要目标|发展目标|约束性指标)[^。\n]{0,40}?[:：是为][^。\n]{0,80}?\d"
@@ -45,6 +64,34 @@ def states_targets(text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Unbound:
+    """A figure whose number the source states but does not bind to its indicator."""
+
+    path: str
+    raw: str
+    clause: str
+
+
+def bound_counts(summary: ReportSummary) -> dict[str, tuple[int, int]]:
+    """Per part: figures whose number was checked for binding, and those bound."""
+    counts = {part: [0, 0] for part in BOUND_PARTS}
+    checks = summary.verification.numbers if summary.verification else []
+    for check in checks:
+        if check.bound is None:
+            continue
+        for part, prefix in BOUND_PARTS.items():
+            if check.path.startswith(prefix):
+                counts[part][0] += 1
+                counts[part][1] += bool(check.bound)
+    return {part: (shown, bound) for part, (shown, bound) in counts.items()}
+
+
+def unbound_figures(summary: ReportSummary) -> list[Unbound]:
+    checks = summary.verification.unbound if summary.verification else []
+    return [Unbound(c.path, c.raw, c.clause.quote if c.clause else "") for c in checks]
+
+
+@dataclass(frozen=True)
 class CoverageRow:
     report: str
     region: str
@@ -60,6 +107,16 @@ class CoverageRow:
     targets_check: str  # the completeness check on the targets: complete, incomplete, ...
     warnings: str
     error: str = ""
+    # figures shown and those bound to their indicator (verify/bound.py), by part
+    headline_shown: int = 0
+    headline_bound: int = 0
+    review_shown: int = 0
+    review_bound: int = 0
+    tasks_shown: int = 0
+    tasks_bound: int = 0
+    targets_shown: int = 0
+    targets_bound: int = 0
+    unbound: tuple[Unbound, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def missed_targets(self) -> bool:
@@ -83,6 +140,12 @@ def _row(path: Path, summary: ReportSummary, text: str) -> CoverageRow:
         headline_figures=len(summary.headline_figures),
         targets_check=check.status if check else "",
         warnings=",".join(w.code for w in summary.warnings),
+        **{
+            f"{part}_{what}": n
+            for part, pair in bound_counts(summary).items()
+            for what, n in zip(("shown", "bound"), pair, strict=True)
+        },
+        unbound=tuple(unbound_figures(summary)),
     )
 
 
@@ -132,6 +195,8 @@ class CoverageTotals:
     headline_figures: int
     partial: int
     targets_incomplete: int  # the completeness check says some of the passage is left out
+    shown: dict[str, int] = field(default_factory=dict)  # figures checked for binding, by part
+    bound: dict[str, int] = field(default_factory=dict)  # those bound, by part
 
 
 def totals(rows: list[CoverageRow]) -> CoverageTotals:
@@ -148,14 +213,18 @@ def totals(rows: list[CoverageRow]) -> CoverageTotals:
         headline_figures=sum(1 for r in done if r.headline_figures > 0),
         partial=sum(1 for r in done if r.kind == "partial"),
         targets_incomplete=sum(1 for r in done if r.targets_check in ("incomplete", "not_found")),
+        shown={p: sum(getattr(r, f"{p}_shown") for r in done) for p in BOUND_PARTS},
+        bound={p: sum(getattr(r, f"{p}_bound") for r in done) for p in BOUND_PARTS},
     )
 
 
 def to_csv(rows: list[CoverageRow]) -> str:
     out = io.StringIO()
-    names = [f.name for f in fields(CoverageRow)]
+    names = [f.name for f in fields(CoverageRow) if f.name != "unbound"]
     writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: safe_cell(value) for name, value in asdict(row).items()})
+        writer.writerow(
+            {name: safe_cell(value) for name, value in asdict(row).items() if name != "unbound"}
+        )
     return out.getvalue()
