@@ -181,6 +181,9 @@ def scope_end(label: str) -> tuple[str, str] | None:
     return label[: match.start()], match.group(1)
 
 
+_TRAILING_JOIN = re.compile(r"(?:和|及|与|以及|并)$")
+
+
 def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
     """The noun a count qualifies when it follows the number (完成231个工业深度治理项目):
     the span of text[start:stop] up to punctuation or another number; a long one is cut
@@ -195,6 +198,9 @@ def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
     if predicate is not None and (b - a > 20 or text[predicate.start() : predicate.end()] in
                                   ("以上", "以下", "左右", "等")):
         b = predicate.start()
+    joiner = _TRAILING_JOIN.search(text, a, b)
+    if joiner is not None:
+        b = joiner.start()  # "2家上市企业和5家…": the next number's noun is its own
     if b - a < 2:
         return None
     return a, b
