@@ -1,9 +1,12 @@
 """Render a :class:`ReportSummary` for people: Markdown, and target tables for batch use.
 
 The Markdown follows the order of a report (回顾, 问题, 目标, 任务) and shows the verifier's
-verdict beside each item: ✓ when every number in it was found in the source, ⚠ with the
-numbers when some were not.  Unverified numbers are also listed together at the end and
-announced under the title; they are never left out.
+verdict beside each item: ✓ when every number in it was found in the source and each figure's
+number is bound to its indicator there, ◐ when a number is in the source but not as
+measuring that indicator (数字见于原文，但与该指标的对应未核实, with the clause), ⚠ with the
+numbers when some were not found at all.  Unverified numbers are also listed together at the
+end and announced under the title; they are never left out.  An area with many figures shows
+the first few and folds the rest under a 更多 line.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from decimal import Decimal
 
 from summarizer.schema import Figure, NumberCheck, ReportSummary, Verification
 from summarizer.spreadsheet import safe_cell
-from summarizer.verify.verifier import PLANTED_ZH
+from summarizer.verify.verifier import PLANTED_ZH, UNBOUND_ZH
 
 __all__ = ["TARGET_COLUMNS", "to_markdown", "targets_rows", "targets_csv"]
 
@@ -47,6 +50,10 @@ _KINDS = {
 }
 _OK = "✓"
 _BAD = "⚠"
+_UNBOUND = "◐"
+# Figures shown per area, and task items per area, before the rest is folded under 更多.
+FIGURES_SHOWN = 8
+ITEMS_SHOWN = 10
 
 
 # --------------------------------------------------------------------------- helpers
@@ -122,7 +129,15 @@ class _Checks:
         missing = [check.raw for check in checks if not check.grounded]
         if missing:
             return f"{_BAD} 未在原文中找到：{'、'.join(_md(raw) for raw in missing)}"
+        if any(check.bound is False for check in checks):
+            return f"{_UNBOUND} {UNBOUND_ZH}"
         return _OK
+
+    def clause(self, path: str) -> str:
+        """The source clause of an unbound number under ``path`` ('' when none)."""
+        return next(
+            (c.clause.quote for c in self.under(path) if c.bound is False and c.clause), ""
+        )
 
     def cell(self, path: str) -> str:
         """The 核验 cell of a table row."""
@@ -185,11 +200,40 @@ def _header(summary: ReportSummary, checks: _Checks) -> str:
             f"> {_BAD} **有 {len(missing)} 个数字未能在原文中找到**，"
             "下文已逐项标出，清单见「核验」。",
         ]
+    unbound = summary.verification.unbound if summary.verification else []
+    if unbound:
+        lines += [
+            "",
+            f"> {_UNBOUND} 有 {len(unbound)} 个数字见于原文，但与所列指标的对应未核实，"
+            "下文以原文句子代替指标名，并逐项标出。",
+        ]
     return "\n".join(lines)
 
 
-def _figure_line(figure: Figure, mark: str, label: str = "") -> str:
-    return f"- {label}**{_md(figure.indicator)}**：{_md(figure.value)}{_suffix(mark)}"
+def _figure_line(figure: Figure, checks: _Checks, path: str, label: str = "") -> str:
+    mark = checks.mark(path)
+    name = f"**{_md(figure.indicator)}**"
+    binding = figure.binding
+    if binding is not None and not binding.label:
+        name = f"原文「{_md(figure.indicator)}」"  # no name could be read: the clause stands in
+    elif mark.startswith(_UNBOUND) and (clause := checks.clause(path)):
+        mark += f"（原文：「{_md(clause)}」）"
+    return f"- {label}{name}：{_md(figure.value)}{_suffix(mark)}"
+
+
+def _folded(lines: list[str], shown: int, indent: str = "") -> list[str]:
+    """The first ``shown`` lines, and the rest folded under a 更多 line (none left out)."""
+    if len(lines) <= shown:
+        return lines
+    rest = lines[shown:]
+    return [
+        *lines[:shown],
+        f"{indent}<details><summary>更多（另有 {len(rest)} 项）</summary>",
+        "",
+        *rest,
+        "",
+        f"{indent}</details>",
+    ]
 
 
 def _review(summary: ReportSummary, checks: _Checks) -> str:
@@ -210,8 +254,11 @@ def _review(summary: ReportSummary, checks: _Checks) -> str:
             lines.append("")
         for j, highlight in enumerate(area.highlights):
             lines.append(f"- {_md(highlight)}{_suffix(checks.mark(f'{path}.highlights[{j}]'))}")
-        for j, figure in enumerate(area.figures):
-            lines.append(_figure_line(figure, checks.mark(f"{path}.figures[{j}]")))
+        figures = [
+            _figure_line(figure, checks, f"{path}.figures[{j}]")
+            for j, figure in enumerate(area.figures)
+        ]
+        lines += _folded(figures, FIGURES_SHOWN)
     if not summary.headline_figures and not summary.review_areas:
         lines += ["", "文本中没有上年工作回顾。"]
     if summary.problems:
@@ -257,12 +304,17 @@ def _tasks(summary: ReportSummary, checks: _Checks) -> str:
         ]
         if area.items:
             lines.append("")
+        items: list[str] = []
         for j, item in enumerate(area.items):
             item_path = f"{path}.items[{j}]"
-            lines.append(f"- {_md(item.text)}{_suffix(checks.mark(item_path + '.text'))}")
-            for k, goal in enumerate(item.goals):
-                mark = checks.mark(f"{item_path}.goals[{k}]")
-                lines.append("  " + _figure_line(goal, mark, label="量化目标 · "))
+            block = [f"- {_md(item.text)}{_suffix(checks.mark(item_path + '.text'))}"]
+            goals = [
+                "  " + _figure_line(goal, checks, f"{item_path}.goals[{k}]", label="量化目标 · ")
+                for k, goal in enumerate(item.goals)
+            ]
+            block += _folded(goals, FIGURES_SHOWN, indent="  ")
+            items.append("\n".join(block))
+        lines += _folded(items, ITEMS_SHOWN)
     return "\n".join(lines)
 
 
@@ -283,6 +335,10 @@ def _verification(summary: ReportSummary, checks: _Checks) -> str:
     if verification is None:
         return "## 核验\n\n未核验：本摘要没有与原文逐一核对。"
     line = f"原文中找到 {verification.numbers_grounded} / {verification.numbers_total} 个数字"
+    if verification.figures_total:
+        line += (
+            f"；指标与数字的对应核实 {verification.figures_bound} / {verification.figures_total} 项"
+        )
     if verification.quotes_total:
         line += f"；引文 {verification.quotes_found} / {verification.quotes_total} 处与原文一致"
     line += "。" if verification.ok else f"。{_BAD} 有未核实的内容，请对照原文。"
@@ -295,6 +351,15 @@ def _verification(summary: ReportSummary, checks: _Checks) -> str:
             lines.append(
                 f"- {_BAD} **{_md(check.raw)}** — {where}（`{check.path.replace('`', '')}`）："
                 f"{_md(PLANTED_ZH if check.planted else check.reason)}"
+            )
+    unbound = verification.unbound
+    if unbound:
+        lines += ["", f"**{UNBOUND_ZH}（{len(unbound)} 个）：**", ""]
+        for check in unbound:
+            where = _place(summary, check.path)
+            clause = f"：「{_md(check.clause.quote)}」" if check.clause else ""
+            lines.append(
+                f"- {_UNBOUND} **{_md(check.raw)}** — {where}（`{check.path.replace('`', '')}`）{clause}"
             )
     lost = [quote for quote in verification.quotes if not quote.found]
     if lost:

@@ -127,7 +127,7 @@ def _hedge(lead: str) -> str:
 _NOT_NOUN = re.compile(
     r"(?:实现|完成|达到|增长|下降|提高|降低|提升|减少|增加|新增|带动|解决|惠及|覆盖|占|为|是|比|较|"
     r"同比|以上|以下|左右|以内|上下|的|等|和|及|与|分别|均|居全|居于|位居|位列|排名|至|到|达|超|近|约|次|多|余|"
-    r"年|月|日|天|个百分点|百分点|倍|成|其中|同时|并|且|而|但|也|还|又|已|将|可|才|都|、|\(|\))"
+    r"年|月|日|天|个百分点|百分点|倍|成|其中|同时|并|且|而|但|也|还|又|已|将|可|才|都|、|\(|\)|/)"
 )
 
 
@@ -479,6 +479,20 @@ class _Reader:
                 how = "inherited"
         elif L.is_bare_verb(label) and not L.is_bare_verb(L.minimal_label(stretch)):
             label = L.minimal_label(stretch)  # 累计减税94.53亿元
+        elif (
+            L.is_bare_verb(label)
+            and (last := s.last_label()) is not None
+            and last.clause == (a, b)
+            and L.leading_verb(last.label)
+            and (obj := L.subject_of(last.label))
+        ):
+            # 新建高标准农田2.4万亩、改造提升4.6万亩: the object of the verb before
+            verbs = _HEDGE.sub("", lead)
+            label = label + _SHOWN_MODAL.sub("", verbs) + obj
+            value = value[len(_SHOWN_MODAL.sub("", lead)) - len(_hedge(lead)) :]
+            lead = _hedge(lead)
+            spans = (*spans, *last.label_spans)
+            how = "inherited"
         elif L.is_bare_verb(label) or L.is_generic(label) or _GAP_RE.match(label) or label.startswith("占"):
             # a sibling's verb or a generic word: 项目开工66个、完工30个; 总数达310家; 增速高于全省;
             # 粮食生产超额完成国家下达任务，产量达1094.86万吨

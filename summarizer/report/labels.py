@@ -47,7 +47,7 @@ _PREFIX = re.compile(
     r"^(?:[-*•·◆■●▲★☆◇□○]\s*|[,，、;；:：]|其中|同时|以及|另外|此外|特别是|尤其是|"
     r"全年|一年来|年末|年底|去年|今年|上年|当年|本年|(?:19|20)\d{2}年(?:末|底|全年|度)?|截至(?:目前|年底|年末)?|"
     r"全省|全市|全区|全县|全旗|全州|全盟|我国|我省|我市|我区|我县|我旗|我州|本市|本区|本县|"
-    r"先后|累计|总计|合计|共计|预计|分别|[上下]半年|前?[一二三四]季度|前三季度|"
+    r"先后|累计|总计|合计|共计|预计|分别|力争|确保|努力|[上下]半年|前?[一二三四]季度|前三季度|"
     r"连续\d+年|连续[一二三四五六七八九十]+年)+"
 )
 # Value words that end a stretch: they belong to the value, not the label.
@@ -83,14 +83,14 @@ _ONE_VERB = re.compile(rf"^新?(?:{_VERBS})$")
 _GENERIC = re.compile(
     r"^(?:总数|总量|总额|总计|规模|增速|增幅|占比|比重|数量|产值|营收|收入|投资|投入|金额|面积|人数|户数|"
     r"个数|其他|其它|其中|累计|完工|开工|竣工|投产|建成|开业|营业收入|总投资|资金|资金规模|产量|销量|"
-    r"交易额|成交额|销售额|总产值|增加值|产能|其余|分别|均|平均|年均|人均)$"
+    r"交易额|成交额|销售额|总产值|总产量|增加值|产能|其余|分别|均|平均|年均|人均)$"
 )
 # Words of time or scope that may stand at the end of a stretch before a number and name
 # nothing: "为全省", "覆盖全市" (the noun after the number is what is counted).
 _SCOPE_END = re.compile(r"(?:为|向|在|对|给|帮|助|覆盖)?(全国|全省|全市|全区|全县|全州|全球|全域|全年)$")
 # Stop a noun read after a number before these: punctuation, another number, a predicate.
 _NOUN_AFTER = re.compile(
-    r"(?:[^,，。;；:：、!?！？\s0-9]|[0-9.]+[万亿千百]*元以上(?=[\u4e00-\u9fff])){2,24}"
+    r"(?:[^,，。;；:：、!?！？\s0-9]|(?<=[A-Za-z])[0-9.]+|[0-9.]+[万亿千百]*元以上(?=[\u4e00-\u9fff])){2,24}"
 )
 _PREDICATE = re.compile(
     r"入选|获评|获得|纳入|实现|达到|完成|建成|投用|开工|落地|入驻|上市|解决|参与|参加|下沉|通过|"
@@ -182,6 +182,7 @@ def scope_end(label: str) -> tuple[str, str] | None:
 
 
 _TRAILING_JOIN = re.compile(r"(?:和|及|与|以及|并)$")
+_TRAILING_ADVERB = re.compile(r"(?:全部|全面|基本|均|都|已)$")
 
 
 def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
@@ -201,6 +202,11 @@ def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
     joiner = _TRAILING_JOIN.search(text, a, b)
     if joiner is not None:
         b = joiner.start()  # "2家上市企业和5家…": the next number's noun is its own
+    if text[b - 1 : b] in "“\"《(（" and b - a > 1:
+        # "1903个行政村村集体经济全部实现“8050”目标": what is counted comes before the predicate
+        found = [m for m in _PREDICATE.finditer(text, a + 2, b - 1)]
+        b = found[-1].start() if found else b - 1
+        b -= len(_TRAILING_ADVERB.search(text, a, b).group(0)) if _TRAILING_ADVERB.search(text, a, b) else 0
     if b - a < 2:
         return None
     return a, b
