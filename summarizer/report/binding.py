@@ -35,6 +35,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from summarizer.report import labels as L
 from summarizer.schema import Quantity
@@ -75,6 +76,9 @@ _CHANGE_RE = re.compile(rf"(?:{_UP}|{_DOWN})(?!到|至|为)")
 _SHARE_RE = re.compile(r"占|比重|占比")
 _GAP_RE = re.compile(r"^(?:增速|增幅|涨幅)?(?:高于|低于|快于|慢于|高出|好于|领先|落后)")
 # What is shown of a lead: value words, without the modal words (分别, 均, 已 …).
+_NEW = re.compile("新增|净增")
+_STOCK = re.compile("累计|总计|共计|合计")
+_LEVEL_OPENING = re.compile(rf"^(?:{_LEVEL}|{_BASE})+")
 _SHOWN_MODAL = re.compile(r"^(?:分别|(?<![人年平地户亩日月])均|已|都|将|预计|有望|仍|也|又|还|再|了)+")
 
 # A separator that makes two numbers one range: 3—5个, 6%-6.5%.
@@ -85,13 +89,15 @@ _SINCE = re.compile(r"(?:由|从)[^由从,;。]{0,14}?的?$")
 _NOW = re.compile(r"(?:现行|原有|原来|原|目前|当前)$")
 _CHANGED_AFTER = re.compile(rf"的[\u4e00-\u9fff]{{1,8}}?(?:{_TO})")
 _TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})(?:(?:19|20)\d{{2}}年(?:底|末)?的?)?$")
-# Before a rank: 第, 前, 居, 排名 …
-_ORDINAL = re.compile(r"(?:第|前|居|列|排名|排位|排|位次|名次)\s*$")
+_ORDINAL_ENDS = ("第", "前", "居", "列", "排名", "排位", "排", "位次", "名次")
+_THRESHOLD_OPENINGS = frozenset(("以上", "以下", "及以"))
+_NOW_ENDS = ("现行", "原有", "原来", "原", "目前", "当前")
+_TASK_FIRST = frozenset("年目任计")
 # After a number, a threshold that belongs to a name: 500万元以上项目, 亿元以上的企业.
 _THRESHOLD = re.compile(
     r"(?:以上|以下|及以上|级)(?!的?(?:增长|下降|提高|降低|实现|完成|达到|控制|占|为|是))(?=的?[\u4e00-\u9fff])"
 )
-_DIGIT_NEXT = re.compile(r"[0-9]")
+_POST_FIRST = frozenset("及以左上")
 # Counts: a count before 以上 and a noun is a number of things (2000户以上实体经济企业), not
 # a threshold of a name (500万元以上项目).
 _COUNT_UNITS = frozenset("个家户项名人所座条件台套次场批处辆艘架株棵块间栋幢床支只头")
@@ -118,11 +124,31 @@ def _in_place_of_threshold(parent: str, threshold: str) -> str:
     return threshold + subject
 
 
+# Every character the value words are written with: a zone that ends in another has none.
+_LEAD_CHARS = frozenset(
+    ch for ch in f"{_MODAL}{_BASE}{_TO}{_UP}{_DOWN}{_LEVEL}" if "\u4e00" <= ch <= "\u9fff"
+)
+
+
+def _lead_of(zone: str) -> re.Match[str] | None:
+    """The value words at the end of a zone (增长, 达到, 比上年增长 …)."""
+    if not zone or zone[-1] not in _LEAD_CHARS:
+        return None
+    return _tail(_LEAD, zone)
+
+
+def _tail(pattern: re.Pattern[str], text: str, reach: int = 24) -> re.Match[str] | None:
+    """``pattern`` (anchored at the end) searched in the last ``reach`` characters only: the
+    words before a number are short, and a search from the start of a long zone is slow."""
+    return pattern.search(text, max(0, len(text) - reach))
+
+
 def _hedge(lead: str) -> str:
     m = _HEDGE.search(lead)
     return m.group(0) if m else ""
 
 
+_NO_NOUN_FIRST = frozenset("、,;:。!?()/0123456789 \n")
 # What cannot open the noun after a number: a value word, a qualifier, a leftover unit.
 _NOT_NOUN = re.compile(
     r"(?:实现|完成|达到|增长|下降|提高|降低|提升|减少|增加|新增|带动|解决|惠及|覆盖|占|为|是|比|较|"
@@ -150,14 +176,25 @@ _LEVEL_NOUN = re.compile(r"[^,;。]{0,6}?(?:水平|区间|范围|幅度|程度|�
 _TASK_AFTER = re.compile(r"(?:年度)?(?:目标)?(?:任务|目标|计划)(?![\u4e00-\u9fff]{0,2}(?:投资|资金))")
 _JOIN = re.compile(r"^[、和及与并且,()\s]*")
 _JOIN_AT = re.compile(r"[、和及与并且,()\s]*")
+_JOIN_CHARS = frozenset("、和及与并且,() \t\n")
 _GROUP_GAP = re.compile(rf"^[、和及与,\s]*(?:(?:{_MODAL}|{_BASE}|{_TO}|{_UP}|{_DOWN}|{_LEVEL}))*$")
 _SENTENCE_END = re.compile(r"[。!?;\n]")
 _CLAUSE_MARKS = re.compile(r"[,:]")
 _RESPECTIVELY = "分别"
-_EACH = re.compile(r"(?<![人年平地户亩日月])均$")
+_EACH = re.compile(r"(?<![人年平地户亩日月])均")
+_NOT_EACH = frozenset("人年平地户亩日月")
 
 
-@dataclass(slots=True)
+def _each(text: str) -> bool:
+    """Whether text ends with 均 (each), not with 人均, 年均 …"""
+    return text.endswith("均") and text[-2:-1] not in _NOT_EACH
+
+
+def _each_in(lead: str) -> bool:
+    return bool(_EACH.search(lead))
+
+
+@dataclass(slots=True, frozen=True)
 class ValueShape:
     """What a value phrase says besides its number: level, change, points, share, gap or
     multiple, and the direction of a change."""
@@ -168,14 +205,19 @@ class ValueShape:
 
 def value_shape(lead: str, quantity: Quantity, label: str = "") -> ValueShape:
     """The kind and direction of a value phrase from its lead words and unit."""
+    return _shape(lead, quantity.kind, quantity.unit == "倍", label)
+
+
+@lru_cache(maxsize=4096)
+def _shape(lead: str, kind_of_number: str, multiple: bool, label: str) -> ValueShape:
     direction = None
     if _DOWN_RE.search(lead):
         direction = "down"
     elif _UP_RE.search(lead):
         direction = "up"
-    if quantity.kind == "points":
+    if kind_of_number == "points":
         kind = "gap" if _GAP_RE.match(label) else "points"
-    elif quantity.unit == "倍":
+    elif multiple:
         kind = "multiple"
     elif _GAP_RE.match(label):
         kind = "gap"
@@ -299,21 +341,22 @@ class _Reader:
             q = inside[n]
             q_start, q_end = q.start or 0, q.end or 0
             high = None
-            if n + 1 < len(inside) and _RANGE.fullmatch(text, q_end, inside[n + 1].start or 0):
+            nxt = (inside[n + 1].start or 0) if n + 1 < len(inside) else -1
+            if 0 <= nxt - q_end <= 4 and _RANGE.fullmatch(text, q_end, nxt):
                 high = inside[n + 1]
                 q_end = high.end or q_end
-            post = _POST.match(text, q_end, b)
+            post = _POST.match(text, q_end, b) if text[q_end : q_end + 1] in _POST_FIRST else None
             v_end = post.end() if post else q_end
             zone = text[zone_start:q_start]
             tag = self._not_figure(q, zone, q_end, v_end, b)
             step = 2 if high is not None else 1
             if tag == "baseline":
-                since = _SINCE.search(zone) or _NOW.search(zone)
+                since = _tail(_SINCE, zone) or _tail(_NOW, zone)
                 stretch = zone[: since.start()] if since else zone
                 label = L.clean_label(re.sub(r"^(?:将|把|对)", "", _JOIN.sub("", stretch)))
                 changed = _CHANGED_AFTER.match(text, v_end, b)
                 to_at = v_end
-                if changed is not None and _NOW.search(zone):
+                if changed is not None and _tail(_NOW, zone):
                     noun = _TO_RE.search(changed.group(0))
                     cut = noun.start() if noun else len(changed.group(0))
                     label += changed.group(0)[1:cut]
@@ -330,9 +373,8 @@ class _Reader:
                 zone_start = v_end
                 n += step
                 continue
-            if _RESPECTIVELY in zone or _EACH.search(zone.rstrip()) or (
-                (lead := _LEAD.search(zone)) is not None and _EACH.search(lead.group(0))
-            ):
+            lead = _lead_of(zone)
+            if _RESPECTIVELY in zone or _each(zone.rstrip()) or (lead is not None and "均" in lead.group(0) and _each_in(lead.group(0))):
                 used = self._group(s, inside, n, zone_start, a, b)
                 if used:
                     last = inside[n + used - 1]
@@ -340,7 +382,8 @@ class _Reader:
                     zone_start = post.end() if post else (last.end or 0)
                     n += used
                     continue
-            bound = self._single(s, q, high, zone_start, v_end, a, b)
+            lead_start = zone_start + (lead.start() if lead else len(zone))
+            bound = self._single(s, q, high, zone_start, lead_start, v_end, a, b)
             s.found.append(bound)
             zone_start = v_end
             n += step
@@ -348,39 +391,48 @@ class _Reader:
     # -- what is not a figure -----------------------------------------------------------
 
     def _not_figure(self, q: Quantity, zone: str, q_end: int, v_end: int, clause_end: int) -> str:
+        """Why a number is no figure ('' when it is one).  Each test is guarded by a cheap
+        look at the characters it needs: most numbers are figures, and a report has hundreds."""
         text = self.text
         raw = q.raw
-        if q.unit == "第" or raw.startswith("第") or _ORDINAL.search(zone[-4:]):
+        tail = zone[-4:].rstrip()
+        if q.unit == "第" or not raw[:1].isdigit() and raw.startswith("第") or tail.endswith(_ORDINAL_ENDS):
             return "rank"
-        if not any(ch.isdigit() for ch in raw):
+        if not raw[:1].isdigit():
             return "words"  # 两次, 三大: counts in words are names more often than results
-        if not q.unit and q.kind == "quantity" and not q.magnitude and not _INDEX.search(zone):
+        unit = q.unit
+        if not unit and q.kind == "quantity" and not q.magnitude and not _tail(_INDEX, zone):
             return "name"  # 500强, 2.0版 (but 居民消费价格指数103左右)
-        if q.unit in _NOT_RESULT_UNITS:
+        if unit in _NOT_RESULT_UNITS:
             return "name"
         if (
-            q.unit in _DURATION_UNITS
+            unit in _DURATION_UNITS
             and not q.magnitude
-            and not _DURATION_VERB.search(zone)
-            and not _DURATION_NAME.search(zone)
+            and not _tail(_DURATION_VERB, zone)
+            and not _tail(_DURATION_NAME, zone)
         ):
             return "duration"
-        if (_THRESHOLD.match(text, q_end) and q.unit not in _COUNT_UNITS) or (
-            v_end > q_end and _DIGIT_NEXT.match(text, v_end)
+        after = text[q_end : q_end + 2]
+        if (after in _THRESHOLD_OPENINGS or after[:1] == "级") and (
+            _THRESHOLD.match(text, q_end) and unit not in _COUNT_UNITS
         ):
-            return "name"  # 500万元以上项目, 其中10亿元以上56个
-        if _SINCE.search(zone) and self._to_follows(v_end, clause_end):
+            return "name"  # 500万元以上项目
+        if v_end > q_end and text[v_end : v_end + 1].isdigit():
+            return "name"  # 其中10亿元以上56个
+        recent = zone[-20:]
+        if ("由" in recent or "从" in recent) and _tail(_SINCE, zone) and self._to_follows(v_end, clause_end):
             return "baseline"
-        if _NOW.search(zone) and _CHANGED_AFTER.match(text, v_end, clause_end):
+        if zone.endswith(_NOW_ENDS) and _CHANGED_AFTER.match(text, v_end, clause_end):
             return "baseline"  # 现行16%的税率降至13%
-        if _TASK_AFTER.match(text, v_end):
+        next_char = text[v_end : v_end + 1]
+        if next_char in _TASK_FIRST and _TASK_AFTER.match(text, v_end):
             return "description"  # 完成国家下达的110万人任务: a target referred to, not a result
-        if text.startswith("口的", v_end):
+        if next_char == "口" and text.startswith("口的", v_end):
             return "description"  # 近14亿人口的发展中大国
         if (
-            text.startswith("的", v_end)
+            next_char == "的"
             and q.kind != "percent"
-            and not _ATTRIBUTIVE_VERB.search(zone)
+            and not _tail(_ATTRIBUTIVE_VERB, zone)
             and not _ATTRIBUTIVE_BEFORE.search(text, max(0, (q.start or 0) - 120), q.start or 0)
         ):
             return "description"  # 国家下达的110万人任务
@@ -400,23 +452,32 @@ class _Reader:
     def _lead(self, zone_start: int, q_start: int) -> int:
         """Where the value words before a number begin."""
         zone = self.text[zone_start:q_start]
-        lead = _LEAD.search(zone)
+        lead = _lead_of(zone)
         return zone_start + (lead.start() if lead else len(zone))
 
     def _value(self, lead_start: int, q_start: int, v_end: int) -> tuple[str, str]:
         """The value phrase as shown (modal words left out) and its lead words."""
         lead = self.text[lead_start:q_start]
-        shown = _SHOWN_MODAL.sub("", lead)
+        shown = _SHOWN_MODAL.sub("", lead) if lead else lead
         return shown + self.text[q_start:v_end], lead
 
     def _single(
-        self, s: _Sentence, q: Quantity, high: Quantity | None, zone_start: int, v_end: int, a: int, b: int
+        self,
+        s: _Sentence,
+        q: Quantity,
+        high: Quantity | None,
+        zone_start: int,
+        lead_start: int,
+        v_end: int,
+        a: int,
+        b: int,
     ) -> Bound:
         text = self.text
         q_start = q.start or 0
-        lead_start = self._lead(zone_start, q_start)
         value, lead = self._value(lead_start, q_start, v_end)
-        stretch_start = zone_start + _JOIN_AT.match(text, zone_start, lead_start).end() - zone_start  # type: ignore[union-attr]
+        stretch_start = zone_start
+        if text[zone_start : zone_start + 1] in _JOIN_CHARS:
+            stretch_start = _JOIN_AT.match(text, zone_start, lead_start).end()  # type: ignore[union-attr]
         stretch = text[stretch_start:lead_start]
         label = L.clean_label(stretch)
         spans: tuple[tuple[int, int], ...] = ()
@@ -425,8 +486,8 @@ class _Reader:
             spans = ((at, at + len(label)),) if at >= 0 else ((stretch_start, lead_start),)
         how = "adjacent"
         baseline = None
-        cumulative = "new" if re.search("新增|净增", lead) or label.startswith("新增") else None
-        if re.search("累计|总计|共计|合计", lead):
+        cumulative = "new" if lead and _NEW.search(lead) or label.startswith("新增") else None
+        if lead and _STOCK.search(lead):
             cumulative = "stock"
         after_of = text.startswith("的", v_end)
         if s.pending and not label:
@@ -440,7 +501,7 @@ class _Reader:
                 words = text[noun[0] : noun[1]]
                 if head and not words.endswith(head):
                     words += head
-                verb = _ATTRIBUTIVE_VERB.search(stretch) or (
+                verb = _tail(_ATTRIBUTIVE_VERB, stretch) or (
                     _ATTRIBUTIVE_BEFORE.search(text, max(0, q_start - 120), q_start) and "投资"
                 )
                 verb_word = verb if isinstance(verb, str) else verb.group(0) if verb else ""
@@ -470,7 +531,7 @@ class _Reader:
                 label, spans, how = last.label, last.label_spans, "inherited"
         elif label.endswith("等") and len(label) > 3:
             label = label[:-1]  # 减免行政事业性收费及社保缴费等9.86亿元
-        elif _THRESHOLD_LABEL.fullmatch(label) is not None:
+        elif label.endswith(("以上", "以下")) and _THRESHOLD_LABEL.fullmatch(label) is not None:
             # 其中10亿元以上56个: the part of the figure before it above a threshold
             last = s.last_label()
             if last is not None:
@@ -547,6 +608,8 @@ class _Reader:
 
     def _noun(self, at: int, b: int) -> tuple[int, int] | None:
         """The noun right after a number, if one follows (not a verb, a qualifier or a mark)."""
+        if at >= b or self.text[at] in _NO_NOUN_FIRST:
+            return None
         noun = L.noun_after(self.text, at, b)
         if noun is None or _NOT_NOUN.match(self.text, noun[0]) or _LEVEL_NOUN.fullmatch(self.text, *noun):
             return None  # 迈上14万亿元新台阶: a word of the value, not what it measures
@@ -608,16 +671,16 @@ class _Reader:
         where = zone.rfind(_RESPECTIVELY)
         each = where < 0
         if each:
-            lead = _LEAD.search(zone)
+            lead = _lead_of(zone)
             cut = lead.start() if lead else len(zone)
             stretch_end = cut
             tail = ""
         else:
             stretch_end = where
             tail = zone[where + 2 :]
-            lead = _LEAD.search(tail)
+            lead = _tail(_LEAD, tail)
             tail_noun = tail[: lead.start()] if lead else tail
-            tail = L.clean_label(re.sub(rf"^(?:{_LEVEL}|{_BASE})+", "", tail_noun)) if tail_noun else ""
+            tail = L.clean_label(_LEVEL_OPENING.sub("", tail_noun)) if tail_noun else ""
         stretch_text = _JOIN.sub("", zone[:stretch_end])
         stretch_text = L.clean_label(stretch_text) if stretch_text else ""
         if _SINCE.search(stretch_text + "0"):
@@ -682,7 +745,7 @@ class _Reader:
                 lead_text = words
                 lead_start = q_start - len(lead_text)
             if lead_text.strip("、和及与,"):
-                series_lead = _SHOWN_MODAL.sub("", _LEAD.search(lead_text).group(0)) if _LEAD.search(lead_text) else ""
+                series_lead = _SHOWN_MODAL.sub("", _tail(_LEAD, lead_text).group(0)) if _tail(_LEAD, lead_text) else ""
                 series_lead = _HEDGES_IN.sub("", series_lead)  # 分别突破2万亿元、7000亿元
             value = series_lead + text[q_start:v_end] if j else _SHOWN_MODAL.sub("", lead_text) + text[q_start:v_end]
             label = items[item_index] if items and item_index >= 0 else ""
@@ -727,6 +790,7 @@ class Bindings:
     def __init__(self, found: list[Bound]) -> None:
         self.all = sorted(found, key=lambda b: (b.quantity.start or 0, b.position or 0))
         self._starts = [b.quantity.start or 0 for b in self.all]
+        self._sentences: dict[tuple[int, int], list[Bound]] = {}
 
     def within(self, start: int, end: int) -> list[Bound]:
         """The bindings whose number starts in [start, end), in order."""
@@ -734,7 +798,11 @@ class Bindings:
         return self.all[lo:hi]
 
     def in_sentence(self, sentence: tuple[int, int]) -> list[Bound]:
-        return [b for b in self.within(*sentence) if b.sentence == sentence]
+        found = self._sentences.get(sentence)
+        if found is None:
+            found = [b for b in self.within(*sentence) if b.sentence == sentence]
+            self._sentences[sentence] = found
+        return found
 
 
 def label_score(indicator: str, label: str) -> float:

@@ -19,6 +19,7 @@ verb.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = [
     "clean_label",
@@ -121,7 +122,9 @@ def _strip(label: str) -> str:
         previous = label
         label = LIST_MARK.sub("", label)
         label = _PREFIX.sub("", label)
-        label = _SUFFIX.sub("", label)
+        suffix = _SUFFIX.search(label, max(0, len(label) - 16))
+        if suffix is not None:
+            label = label[: suffix.start()]
         label = label.strip(" \t,，、;；:：")
     return label
 
@@ -131,6 +134,7 @@ _VALUE_VERB = re.compile(r"^(?:实现|完成)(?=.{3})")
 _VERB_BEFORE = re.compile(r"^(?:实现|完成|累计|新增)")
 
 
+@lru_cache(maxsize=8192)
 def clean_label(stretch: str) -> str:
     """A stretch of a clause with its openers (list marks, time, place, discourse words) and
     its trailing value words (达到, 分别, 比上年 …) removed; a value verb before a name of
@@ -142,11 +146,13 @@ def clean_label(stretch: str) -> str:
     return label
 
 
+@lru_cache(maxsize=8192)
 def is_bare_verb(label: str) -> bool:
     """One verb and nothing else (接收, 投入, 惠及); two (减税降费, 完成造林) name an action."""
     return bool(_ONE_VERB.match(label))
 
 
+@lru_cache(maxsize=8192)
 def is_generic(label: str) -> bool:
     """A word that measures something only with a subject (产值, 总数), a value verb before
     it or not (实现产值)."""
@@ -156,12 +162,13 @@ def is_generic(label: str) -> bool:
 _RANK_OR_GAP = re.compile(r"^(?:高于|低于|快于|慢于|好于|高出|位居|位列|居于|居全|排名|排位|排在|排全|列全)")
 
 
+@lru_cache(maxsize=8192)
 def is_fragment(label: str) -> bool:
     """Whether a label is no name a reader can use: too short, cut at a particle, a bare verb
     or a generic word with no subject, a leftover of a list or a qualifier."""
     if len(label) < 2 or len(label) > 40:
         return True
-    if _BAD_END.search(label) or _BAD_START.match(label):
+    if _BAD_END.search(label, max(0, len(label) - 6)) or _BAD_START.match(label):
         return True
     if is_bare_verb(label) or is_generic(label):
         return True

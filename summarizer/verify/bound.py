@@ -75,6 +75,8 @@ def check_bound(
     for b in candidates:
         if not b.label or not _agree(lead, q, indicator, b):
             continue
+        if b.label == indicator:  # no other label can name it better
+            return BoundVerdict(True, index.evidence(*b.clause), f"bound in the clause as {b.label}")
         score = label_score(indicator, b.label)
         if score < LABEL_MATCH:
             continue

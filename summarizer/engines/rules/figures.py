@@ -50,7 +50,17 @@ def _clause_text(nt: NormalizedText, b: Bound) -> tuple[int, int]:
 
 
 def to_figure(nt: NormalizedText, b: Bound) -> Figure:
-    """A binding as a figure; an unbound one shows its clause in place of a label."""
+    """A binding as a figure; an unbound one shows its clause in place of a label (built once
+    per binding: the opening and the areas share figures)."""
+    key = ("figure", id(b))
+    found = nt.memo.get(key)
+    if found is None:
+        found = nt.memo[key] = _figure(nt, b)
+    assert isinstance(found, Figure)
+    return found
+
+
+def _figure(nt: NormalizedText, b: Bound) -> Figure:
     clause = evidence(nt, *b.clause)
     spans = [evidence(nt, x, y) for x, y in b.label_spans if x >= 0]
     if b.label:
@@ -61,12 +71,14 @@ def to_figure(nt: NormalizedText, b: Bound) -> Figure:
         if a < b.clause[0]:
             spans = [evidence(nt, a, b.clause[0])]  # the clause before, shown with it
     outside = [e for e in spans if e.start < clause.start or e.end > clause.end]
-    return Figure(
+    # Every part is built from validated pieces (the quantity, evidence): constructed, not
+    # validated again, as a report has hundreds of figures.
+    return Figure.model_construct(
         indicator=indicator,
         value=_value(nt, b),
         quantity=b.quantity,
         evidence=[clause, *outside],
-        binding=Binding(
+        binding=Binding.model_construct(
             label=b.label,
             how=b.how,  # type: ignore[arg-type]
             kind=b.kind,  # type: ignore[arg-type]
