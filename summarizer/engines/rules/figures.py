@@ -219,22 +219,22 @@ def _gdp_level(nt: NormalizedText, span: Span, year: int, bindings: Bindings) ->
     """The past year's output level, where a five-year paragraph states it ("由2010年1492亿元
     增加到2015年2720亿元", "2020年地区生产总值突破400亿元、达到411.75亿元"): of several
     values in the sentence, the last (the precise one)."""
-    best: Figure | None = None
+    best: Bound | None = None
     best_sentence = -2
-    for figure in figures_in(nt, bindings, span.start, span.end):
-        q = figure.quantity
-        if q is None or q.start is None or q.unit != "元" or not q.magnitude:
+    for b in bindings.within(span.start, span.end):
+        q = b.quantity
+        if q.unit != "元" or not q.magnitude or not _GDP.search(b.label) or _PER_HEAD.search(b.label):
             continue
-        start = max(nt.text.rfind(ch, 0, q.start) for ch in "。;；\n") + 1
-        label = figure.binding.label if figure.binding else ""
-        years = re.findall(r"((?:19|20)\d{2})年", nt.text[max(start, q.start - 30) : q.start])
-        if not _GDP.search(label) or _PER_HEAD.search(label) or not years or int(years[-1]) != year:
+        at = q.start or 0
+        start = max(nt.text.rfind(ch, 0, at) for ch in "。;；\n") + 1
+        years = re.findall(r"((?:19|20)\d{2})年", nt.text[max(start, at - 30) : at])
+        if not years or int(years[-1]) != year:
             continue
         if best is not None and start != best_sentence:
             break
         best_sentence = start
-        best = figure
-    return best
+        best = b
+    return None if best is None else to_figure(nt, best)
 
 
 def headline_figures(
