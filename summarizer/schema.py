@@ -109,10 +109,13 @@ class Binding(_Model):
     kind: FigureKind
     direction: Literal["up", "down"] | None = None
     clause: Evidence = Field(description="the clause that states the number")
-    label_spans: list[Evidence] = Field(
-        default_factory=list, description="where the label's words stand in the source"
+    label_spans: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description="where the label's words stand in the source (original offsets, end excluded)",
     )
-    value_span: Evidence = Field(description="the value phrase in the source")
+    value_span: tuple[int, int] = Field(
+        description="where the value phrase stands in the source (original offsets, end excluded)"
+    )
     baseline: str | None = Field(default=None, description="the start of a from-to change")
     cumulative: Literal["new", "stock"] | None = None
     group: int | None = Field(default=None, description="a 分别 or 均 list, numbered in the report")

@@ -62,15 +62,16 @@ def to_figure(nt: NormalizedText, b: Bound) -> Figure:
 
 def _figure(nt: NormalizedText, b: Bound) -> Figure:
     clause = evidence(nt, *b.clause)
-    spans = [evidence(nt, x, y) for x, y in b.label_spans if x >= 0]
+    c_start, c_end = b.clause
+    # label words outside the clause (inherited from the clause before): cited beside it
+    outside = [evidence(nt, x, y) for x, y in b.label_spans if x >= 0 and (x < c_start or y > c_end)]
     if b.label:
         indicator = _shown(nt, *(b.label_spans[0] if len(b.label_spans) == 1 else (0, 0)), b.label)
     else:
         a, z = _clause_text(nt, b)
         indicator = verbatim(nt, a, nt.text[a:z])
-        if a < b.clause[0]:
-            spans = [evidence(nt, a, b.clause[0])]  # the clause before, shown with it
-    outside = [e for e in spans if e.start < clause.start or e.end > clause.end]
+        if a < c_start:
+            outside = [evidence(nt, a, c_start)]  # the clause before, shown with it
     # Every part is built from validated pieces (the quantity, evidence): constructed, not
     # validated again, as a report has hundreds of figures.
     return Figure.model_construct(
@@ -84,8 +85,8 @@ def _figure(nt: NormalizedText, b: Bound) -> Figure:
             kind=b.kind,  # type: ignore[arg-type]
             direction=b.direction,  # type: ignore[arg-type]
             clause=clause,
-            label_spans=spans,
-            value_span=evidence(nt, b.value_start, b.value_end),
+            label_spans=[nt.span_to_original(x, y) for x, y in b.label_spans if x >= 0],
+            value_span=nt.span_to_original(b.value_start, b.value_end),
             baseline=b.baseline,
             cumulative=b.cumulative,  # type: ignore[arg-type]
             group=b.group,
