@@ -2,10 +2,12 @@
 
 From correct summaries of each case (built from the gold, with evidence pointing at the
 sentence that states each item, or the rules engine's own output) the harness makes copies
-with one wrong number each (see :mod:`summarizer.evaluate.perturb`) and runs
-:func:`summarizer.verify.verifier.verify` on every copy.  A planted number is caught when the verifier
-marks a number of the changed item as not grounded.  A false alarm is a number of an
-unchanged correct summary that the verifier marks as not grounded.
+with one wrong number each (see :mod:`summarizer.evaluate.perturb`) or one wrong binding
+each, the right number under the wrong name (:mod:`summarizer.evaluate.misbind`), and runs
+:func:`summarizer.verify.verifier.verify` on every copy.  A planted error is caught when the
+verifier marks a number of the changed item as not grounded, or as not bound to its
+indicator.  A false alarm is a number of an unchanged correct summary that the verifier
+marks as not grounded.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 
 from summarizer.evaluate.dataset import Case, Dataset
 from summarizer.evaluate.gold_summary import SENTENCE_END, Located, gold_summary
+from summarizer.evaluate.misbind import BINDING_KINDS, misbind
 from summarizer.evaluate.perturb import KINDS, SourceNumber, perturb
 from summarizer.evaluate.verifier_report import (
     FalseAlarm,
@@ -26,6 +29,7 @@ from summarizer.evaluate.verifier_report import (
     VerifierReport,
     print_verifier_report,
 )
+from summarizer.report.index import SourceIndex
 from summarizer.report.normalize import NormalizedText, normalize
 from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import Evidence, ReportSummary
@@ -52,17 +56,22 @@ class _Slot:
     field: str  # the phrase's field: 'value' or 'target'
     value: str
     evidence: list[Evidence]
+    indicator: str = ""
 
 
 def _slots(summary: ReportSummary) -> Iterator[_Slot]:
     for i, f in enumerate(summary.headline_figures):
-        yield _Slot(f"headline_figures[{i}]", "value", f.value, f.evidence)
+        yield _Slot(f"headline_figures[{i}]", "value", f.value, f.evidence, f.indicator)
     for i, t in enumerate(summary.targets):
-        yield _Slot(f"targets[{i}]", "target", t.target, t.evidence)
+        yield _Slot(f"targets[{i}]", "target", t.target, t.evidence, t.indicator)
     for i, review in enumerate(summary.review_areas):
         for j, f in enumerate(review.figures):
             yield _Slot(
-                f"review_areas[{i}].figures[{j}]", "value", f.value, f.evidence or review.evidence
+                f"review_areas[{i}].figures[{j}]",
+                "value",
+                f.value,
+                f.evidence or review.evidence,
+                f.indicator,
             )
     for i, tasks in enumerate(summary.task_areas):
         for j, item in enumerate(tasks.items):
@@ -72,6 +81,7 @@ def _slots(summary: ReportSummary) -> Iterator[_Slot]:
                     "value",
                     f.value,
                     f.evidence or item.evidence,
+                    f.indicator,
                 )
 
 
@@ -150,6 +160,46 @@ def _sentence_ids(located: Located) -> tuple[list[SourceNumber], list[int]]:
     return pool, starts
 
 
+def _plant_bindings(
+    case_id: str,
+    origin: str,
+    summary: ReportSummary,
+    slot: _Slot,
+    index: SourceIndex,
+    kinds: dict[str, KindCount],
+    report: VerifierReport,
+) -> None:
+    """Plant each kind of wrong binding in one item whose number is bound; count catches."""
+    from summarizer.verify.verifier import verify
+
+    windows = [
+        index.sentence(*span) for span, _ in (index.place(e) for e in slot.evidence) if span
+    ]
+    for kind in BINDING_KINDS:
+        wrong = misbind(kind, index, slot.indicator, slot.value, windows)
+        if wrong is None or wrong == slot.value:
+            kinds[kind].not_applicable += 1
+            continue
+        kinds[kind].planted += 1
+        checked = verify(_planted(summary, slot, wrong), index)
+        if any(
+            _in_item(c.path, slot.path) and (not c.grounded or c.bound is False)
+            for c in checked.numbers
+        ):
+            kinds[kind].caught += 1
+        else:
+            report.misses.append(
+                Miss(
+                    case_id=case_id,
+                    source=origin,
+                    path=f"{slot.path}.{slot.field}",
+                    kind=kind,
+                    original=slot.value,
+                    perturbed=wrong,
+                )
+            )
+
+
 # ---------------------------------------------------------------- the evaluation
 
 
@@ -168,7 +218,7 @@ def evaluate_verifier(datasets: list[Dataset], source: str = "both") -> Verifier
     """Plant every kind of wrong number in every numeric item; count catches and false alarms."""
     from summarizer.verify.verifier import SourceIndex, verify
 
-    kinds = {k: KindCount(kind=k) for k in KINDS}
+    kinds = {k: KindCount(kind=k) for k in (*KINDS, *BINDING_KINDS)}
     sources = {s: SourceCount(source=s) for s in SOURCES[:2] if source in (s, "both")}
     report = VerifierReport(kinds=list(kinds.values()), sources=list(sources.values()))
     for dataset in datasets:
@@ -190,9 +240,12 @@ def evaluate_verifier(datasets: list[Dataset], source: str = "both") -> Verifier
                     )
                     for c in alarms
                 ]
+                unbound = [c for c in baseline.numbers if c.bound is False]
                 for slot in _slots(summary):
                     if any(_in_item(c.path, slot.path) for c in alarms):
                         continue  # already flagged: a catch would prove nothing
+                    if not any(_in_item(c.path, slot.path) for c in unbound):
+                        _plant_bindings(case.case_id, origin, summary, slot, index, kinds, report)
                     sentences = _sentences_of(located.source, slot.evidence, starts)
                     in_sentence = [n.quantity for n in pool if n.sentence in sentences]
 
