@@ -108,8 +108,16 @@ def test_verifier_on_one_dataset(tmp_path):
         "percent_points",
         "qualifier",
         "other_sentence",
+        "swap",
+        "neighbour",
+        "sign",
+        "level_as_growth",
     }
-    assert all(n > 0 for n in planted.values()), planted
+    numbers = ("digit", "magnitude", "decimal", "percent_points", "qualifier", "other_sentence")
+    assert all(planted[k] > 0 for k in numbers), planted
+    assert sum(planted[k] for k in ("swap", "neighbour", "sign", "level_as_growth")) > 0, planted
+    caught = {k["kind"]: k["caught"] for k in report["kinds"]}
+    assert caught == planted, [m for m in report["misses"]]
     (gold,) = report["sources"]
     assert gold["source"] == "gold" and gold["summaries"] == 5 and gold["numbers"] > 50
     assert invoke("verifier", "--source", "magic").exit_code == 2

@@ -154,7 +154,7 @@ def test_the_two_checks_sit_side_by_side_and_say_different_things(seed_text):
     badges = [m.value for m in at.markdown if "-badge[" in m.value][:2]
     verification = summary.verification
     assert badges[0].endswith(
-        f"数字核实 {verification.numbers_grounded}/{verification.numbers_total}]"
+        f"数字核实 {verification.numbers_verified}/{verification.numbers_total}]"
     )
     assert "完整性" in badges[1] or "可能不全" in badges[1]
 

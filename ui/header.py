@@ -59,12 +59,13 @@ def _verification_badge(report: Report) -> None:
     verification = report.summary.verification
     if verification is None or not verification.numbers_total:
         return
-    grounded, total = verification.numbers_grounded, verification.numbers_total
+    verified, total = verification.numbers_verified, verification.numbers_total
     st.badge(
-        f"数字核实 {grounded}/{total}",
-        icon=":material/fact_check:" if grounded == total else ":material/error:",
-        color="green" if grounded == total else "orange",
-        help="摘要里列出的每个数字都到原文中核对过，这里是核对上的个数。"
+        f"数字核实 {verified}/{total}",
+        icon=":material/fact_check:" if verified == total else ":material/error:",
+        color="green" if verified == total else "orange",
+        help="摘要里列出的每个数字都到原文中核对过：数字在原文中，而且原句说的正是它所列的指标。"
+        "这里是两样都核对上的个数；数字见于原文、但与指标的对应未核实的标为 ◐。"
         "它不说明摘要有没有遗漏：遗漏看旁边的完整性检查。",
     )
 

@@ -35,6 +35,7 @@ __all__ = [
     "checks_under",
     "status_of",
     "status_label",
+    "UNBOUND",
     "first_source",
     "format_values",
     "reason_text",
@@ -42,9 +43,16 @@ __all__ = [
 
 VERIFIED = "verified"
 UNVERIFIED = "unverified"
+# The number is in the source, but not as measuring the item's indicator.
+UNBOUND = "unbound"
 NO_NUMBER = "none"
 
-_STATUS_LABELS = {VERIFIED: "✓ 已核实", UNVERIFIED: "⚠ 未核实", NO_NUMBER: "— 无数字"}
+_STATUS_LABELS = {
+    VERIFIED: "✓ 已核实",
+    UNVERIFIED: "⚠ 未核实",
+    UNBOUND: "◐ 对应未核实",
+    NO_NUMBER: "— 无数字",
+}
 LEVELS = {
     "national": "全国",
     "province": "省级",
@@ -267,11 +275,15 @@ def checks_under(summary: ReportSummary, prefix: str) -> list[NumberCheck]:
 
 
 def status_of(summary: ReportSummary, prefix: str) -> str:
-    """VERIFIED if every number under ``prefix`` is grounded, UNVERIFIED if one is not."""
+    """VERIFIED if every number under ``prefix`` is grounded (and bound to its indicator where
+    it is a figure's), UNVERIFIED if one is not grounded, UNBOUND if one is grounded but not
+    bound (数字见于原文，但与该指标的对应未核实)."""
     checks = checks_under(summary, prefix)
     if not checks:
         return NO_NUMBER
-    return VERIFIED if all(check.grounded for check in checks) else UNVERIFIED
+    if not all(check.grounded for check in checks):
+        return UNVERIFIED
+    return UNBOUND if any(check.bound is False for check in checks) else VERIFIED
 
 
 def status_label(status: str) -> str:
@@ -305,11 +317,17 @@ _REASONS = {
     "in source but not in the sentence of its indicator": "原文中有，但不在该指标所在的句子里",
     "not in source": "原文中没有",
     "only inside an instruction planted in the source": "只出现在原文中疑似写给模型或读者的指令里，不可采信",
+    "the source states this number as no figure here": "原文中有这个数字，但在该处不是一项指标数据",
+    "the clause names no indicator for it": "原句没有写明这个数字衡量的是什么",
 }
 
 
 def reason_text(reason: str) -> str:
     """The verifier's reason in Chinese when it is a known one, else as given."""
+    if reason.startswith("the clause binds it to "):
+        return f"原句中这个数字对应的是「{reason.removeprefix('the clause binds it to ')}」"
+    if reason.startswith("bound in the clause as "):
+        return f"原句中这个数字对应「{reason.removeprefix('bound in the clause as ')}」"
     return _REASONS.get(reason, reason)
 
 

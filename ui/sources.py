@@ -27,7 +27,8 @@ from present import (
     reason_text,
 )
 
-from summarizer.schema import Evidence
+from summarizer.schema import Evidence, NumberCheck
+from summarizer.verify.bound import UNBOUND_ZH
 
 __all__ = ["TAB_KEY", "JUMP_KEY", "Jump", "evidence_view", "quote_view", "jump", "source_text"]
 
@@ -109,13 +110,7 @@ def evidence_view(
     else:
         st.caption(f"原文第 {paragraph_index(text, first[0]) + 1} 段")
     if checks:
-        st.markdown(
-            "  \n".join(
-                f"{':green[✓]' if check.grounded else ':orange[⚠]'} **{md_escape(check.raw)}**："
-                f"{md_escape(reason_text(check.reason))}"
-                for check in checks
-            )
-        )
+        st.markdown("  \n".join(_verdict_line(check) for check in checks))
     if first is not None:
         marks = tuple(number_spans)
         st.button(
@@ -186,3 +181,15 @@ def _paragraph_start(text: str, offset: int, lead: int) -> int:
             lead -= 1
         cut = previous
     return cut
+
+
+def _verdict_line(check: NumberCheck) -> str:
+    """One number's verdict: found and bound (✓), found but not as measuring this
+    indicator (◐, with the clause that states it), or not found (⚠)."""
+    line = f"**{md_escape(check.raw)}**：{md_escape(reason_text(check.reason))}"
+    if not check.grounded:
+        return f":orange[⚠] {line}"
+    if check.bound is False:
+        clause = f"：「{md_escape(check.clause.quote)}」" if check.clause else ""
+        return f":blue[◐] {line}；{md_escape(UNBOUND_ZH)}{clause}"
+    return f":green[✓] {line}"

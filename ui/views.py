@@ -17,6 +17,7 @@ from cards import Card, figure_cards, tidy_label
 from header import notice_line
 from present import (
     NO_NUMBER,
+    UNBOUND,
     UNVERIFIED,
     VERIFIED,
     Report,
@@ -43,15 +44,18 @@ _KINDS = {
 
 def _combined(summary: ReportSummary, paths: Sequence[str]) -> str:
     statuses = {status_of(summary, path) for path in paths}
-    if UNVERIFIED in statuses:
-        return UNVERIFIED
-    return VERIFIED if VERIFIED in statuses else NO_NUMBER
+    for status in (UNVERIFIED, UNBOUND, VERIFIED):
+        if status in statuses:
+            return status
+    return NO_NUMBER
 
 
 def _mark(status: str) -> str:
-    return {VERIFIED: ":green-badge[✓ 已核实]", UNVERIFIED: ":orange-badge[⚠ 未核实]"}.get(
-        status, ":gray-badge[无数字]"
-    )
+    return {
+        VERIFIED: ":green-badge[✓ 已核实]",
+        UNVERIFIED: ":orange-badge[⚠ 未核实]",
+        UNBOUND: ":blue-badge[◐ 对应未核实]",
+    }.get(status, ":gray-badge[无数字]")
 
 
 # --------------------------------------------------------------------------- 摘要
@@ -115,16 +119,37 @@ def _status_badge(status: str) -> None:
         st.badge("✓ 已核实", color="green")
     elif status == UNVERIFIED:
         st.badge("⚠ 未核实", color="orange")
+    elif status == UNBOUND:
+        st.badge("◐ 对应未核实", color="blue")
+
+
+# Figures shown per area before the rest is folded under a 更多 switch (none is left out).
+FIGURES_SHOWN = 8
+
+
+def _figure_label(figure: Figure) -> str:
+    """What a figure's button says: its indicator, or the clause when no name was read."""
+    if figure.binding is not None and not figure.binding.label:
+        clause = figure.indicator if len(figure.indicator) <= 24 else figure.indicator[:23] + "…"
+        return f"原文「{md_escape(clause)}」"
+    return md_escape(tidy_label(figure.indicator))
 
 
 def _figure_buttons(report: Report, figures: Sequence[Figure], path: str, key: str) -> None:
-    """Each figure of an area as a small button opening its sentence."""
+    """Each figure of an area as a small button opening its sentence; after the first few,
+    the rest behind a 更多 switch."""
     st.caption("数据（点开看原句）")
+    shown = len(figures)
+    if len(figures) > FIGURES_SHOWN:
+        more = st.toggle(
+            f"更多（另有 {len(figures) - FIGURES_SHOWN} 项）", key=f"more_{key}_{report.key}"
+        )
+        shown = len(figures) if more else FIGURES_SHOWN
     with st.container(horizontal=True, gap="small"):
-        for k, figure in enumerate(figures):
+        for k, figure in enumerate(figures[:shown]):
             status = status_of(report.summary, f"{path}[{k}]")
-            label = f"{md_escape(tidy_label(figure.indicator))} **{md_escape(figure.value)}**"
-            mark = " :orange[⚠]" if status == UNVERIFIED else ""
+            label = f"{_figure_label(figure)} **{md_escape(figure.value)}**"
+            mark = {UNVERIFIED: " :orange[⚠]", UNBOUND: " :blue[◐]"}.get(status, "")
             with st.popover(label + mark):
                 evidence_view(
                     report,
@@ -141,7 +166,7 @@ def _number(i: int) -> str:
 
 
 def _warn(status: str) -> str:
-    return ":orange[⚠] " if status == UNVERIFIED else ""
+    return {UNVERIFIED: ":orange[⚠] ", UNBOUND: ":blue[◐] "}.get(status, "")
 
 
 def _part_missing(report: Report, part: str, name: str) -> None:
