@@ -15,6 +15,7 @@ from summarizer.engines.llm.answers import MAX_SUMMARY, locate, similarity, to_f
 from summarizer.engines.llm.draft import area_windows
 from summarizer.engines.llm.grounds import (
     Notes,
+    bound_name,
     grounded_sentences,
     inside,
     is_grounded,
@@ -46,7 +47,8 @@ def _match_area(title: str, candidates: list[tuple[int, str]]) -> int | None:
 
 
 def _rename_goals(area: TaskArea, goals: list[Any], report: PreparedReport, notes: Notes) -> None:
-    """Give a quantified goal the model's clean name when the goal's sentence states it."""
+    """Give a quantified goal the model's clean name when the goal's sentence states it and
+    the clause reader binds the goal's number to that name there."""
     renamed = 0
     for out in goals:
         for item in area.items:
@@ -56,7 +58,9 @@ def _rename_goals(area: TaskArea, goals: list[Any], report: PreparedReport, note
                 )
                 if not same or canon(goal.indicator) == canon(out.indicator):
                     continue
-                if stated_name(out.indicator, report, goal.evidence):
+                if stated_name(out.indicator, report, goal.evidence) and bound_name(
+                    out.indicator, goal.value, report, goal.evidence
+                ):
                     item.goals[k] = goal.model_copy(update={"indicator": out.indicator.strip()})
                     renamed += 1
     if renamed:

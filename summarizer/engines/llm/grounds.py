@@ -18,6 +18,7 @@ from summarizer.engines.llm.outcome import Window
 from summarizer.report.normalize import canon
 from summarizer.report.numbers import extract_quantities, same_quantity
 from summarizer.schema import Evidence, Warning
+from summarizer.verify.bound import check_bound
 from summarizer.verify.verifier import check_text
 
 if TYPE_CHECKING:
@@ -95,6 +96,20 @@ def stated_name(name: str, report: PreparedReport, evidence: list[Evidence]) -> 
     """A clean indicator name: no digits or punctuation, and stated in the item's sentence."""
     flat = canon(name)
     return len(flat) >= 2 and not _NAME_JUNK.search(flat) and flat in sentence_of(report, evidence)
+
+
+def bound_name(name: str, value: str, report: PreparedReport, evidence: list[Evidence]) -> bool:
+    """Whether the clause reader binds ``value``'s number to ``name`` in the item's sentence:
+    a model's name for a figure is kept only then (:mod:`summarizer.verify.bound`)."""
+    stated = extract_quantities(value)
+    if not stated:
+        return False
+    windows = []
+    for ev in evidence:
+        start = report.source.to_normalized(ev.start)
+        end = max(report.source.to_normalized(ev.end), start + 1)
+        windows.append(report.index.sentence(start, end))
+    return check_bound(report.index, name.strip(), value, stated[0], windows).bound
 
 
 def same_numbers(a: str, b: str) -> bool:
