@@ -55,7 +55,7 @@ _UP = "增长|增加|提高|提升|上升|上涨|扩大|回升|攀升|拉动|增
 _DOWN = "下降|减少|降低|下跌|回落|收窄|压减|压缩|缩短|缩小|节约|下调|减收|减产|精简|缩减"
 _TO = (
     rf"(?:{_UP}|{_DOWN}|发展|达|跃升|调整|变|扩容|扩|增|降|升|减|缩|延长|延伸|压)(?:到|至)"
-    r"|降至|增至|升至|减至|跃至|调整为|变为|提高为|提升为"
+    r"|降至|增至|升至|减至|跃至|调整为|变为|提高为|提升为|转为|转变为"
 )
 _BASE = (
     r"同比|同口径|比上年|较上年|比去年|较去年|比年初|较年初|(?:比|较)(?:19|20)\d{2}年(?:末|底)?|"
@@ -88,7 +88,7 @@ _SINCE = re.compile(r"(?:由|从)[^由从,;。]{0,14}?的?$")
 # A value in force, changed later in its clause: "现行16%的税率降至13%".
 _NOW = re.compile(r"(?:现行|原有|原来|原|目前|当前)$")
 _CHANGED_AFTER = re.compile(rf"的[\u4e00-\u9fff]{{1,8}}?(?:{_TO})")
-_TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})(?:(?:19|20)\d{{2}}年(?:底|末)?的?)?$")
+_TO_NEXT = re.compile(rf"^[^,;。]{{0,12}}?(?:{_TO})[^,;。]{{0,8}}$")
 _ORDINAL_ENDS = ("第", "前", "居", "列", "排名", "排位", "排", "位次", "名次")
 _THRESHOLD_OPENINGS = frozenset(("以上", "以下", "及以"))
 _NOW_ENDS = ("现行", "原有", "原来", "原", "目前", "当前")
@@ -561,7 +561,8 @@ class _Reader:
             subject, subject_spans = "", ()
             if last is not None and (not L.is_bare_verb(label) or L.ends_with_tail_verb(last.label)):
                 subject, subject_spans = L.subject_of(last.label), last.label_spans
-            if last is None or last.clause != (a, b):
+            if last is None or last.clause[1] < a - 1 - len(self._clause_before(s, a)):
+                # the clause just before states no figure: it names the subject
                 previous = self._clause_before(s, a)
                 before = L.clause_object(previous) or L.clause_subject(previous)
                 at = text.rfind(before, s.start, a) if before else -1
@@ -724,7 +725,7 @@ class _Reader:
             s.group_labels = list(zip(items, spans or [()] * len(items), strict=False))
         pairs: list[tuple[int, int]] = []  # (value index, item index)
         ambiguous = False
-        if items and (len(items) == count or count % len(items) == 0):
+        if items and (len(items) == count or len(items) >= 2 and count % len(items) == 0):
             pairs = [(j, j % len(items)) for j in range(count)]
         elif items and count == 1:
             pairs = [(0, j) for j in range(len(items))]

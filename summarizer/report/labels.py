@@ -48,7 +48,7 @@ _PREFIX = re.compile(
     r"^(?:[-*•·◆■●▲★☆◇□○]\s*|[,，、;；:：]|其中|同时|以及|另外|此外|特别是|尤其是|"
     r"全年|一年来|年末|年底|去年|今年|上年|当年|本年|(?:19|20)\d{2}年(?:末|底|全年|度)?|截至(?:目前|年底|年末)?|"
     r"全省|全市|全区|全县|全旗|全州|全盟|我国|我省|我市|我区|我县|我旗|我州|本市|本区|本县|"
-    r"先后|累计|总计|合计|共计|预计|分别|力争|确保|努力|[上下]半年|前?[一二三四]季度|前三季度|"
+    r"先后|累计|总计|合计|共计|预计|分别|力争|确保|努力|成功|顺利|圆满|[上下]半年|前?[一二三四]季度|前三季度|"
     r"连续\d+年|连续[一二三四五六七八九十]+年)+"
 )
 # Value words that end a stretch: they belong to the value, not the label.
@@ -274,12 +274,15 @@ def distribute_head(items: list[str]) -> list[str]:
     out = []
     widths = [len(x) for x in others]
     for item in others:
-        if len(item) >= 4 and _HEAD_NOUN.search(item) or len(item) >= len(last):
+        if len(item) >= 4 and _HEAD_NOUN.search(item):
             out.append(item)
             continue
         shared = last.find(item[-2:]) if len(item) >= 2 else -1
-        if shared >= 0 and shared + 2 < len(last) and shared + 2 > len(item) - 2:
-            out.append(item + last[shared + 2 :])
+        if shared >= 0 and 1 <= len(last) - (shared + 2) <= 6:
+            out.append(item + last[shared + 2 :])  # 安全生产事故、交通事故起数
+            continue
+        if len(item) >= len(last):
+            out.append(item)
             continue
         width = max(widths)
         if width <= 4 and len(last) >= width + 2 and not _HEAD_NOUN.search(item):
