@@ -77,3 +77,26 @@ def test_not_found_means_the_report_has_no_such_part():
     assert check.status in ("not_found", "complete", "incomplete")
     if check.status == "not_found":
         assert check.passage is not None
+
+
+def test_coverage_counts_figures_bound_by_part_and_shows_the_unbound(tmp_path, seed_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(seed_path("003"), folder / "c_seed.txt")
+    (folder / "x.txt").write_text(
+        standard().replace("。", "。新建高标准农田2.4万亩、改造提升4.6万亩，投入12亿元。", 1), encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["eval", "coverage", str(folder), "--show"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("figures bound"))
+    for part in ("headline", "review", "tasks", "targets"):
+        assert f"{part} " in line
+    out = CliRunner().invoke(app, ["eval", "coverage", str(folder), "--format", "csv"])
+    rows = {r["report"]: r for r in csv.DictReader(io.StringIO(out.output))}
+    seed = rows["c_seed.txt"]
+    assert int(seed["review_shown"]) > 100
+    assert int(seed["review_bound"]) <= int(seed["review_shown"])
+    assert int(seed["headline_bound"]) == int(seed["headline_shown"]) > 0
+    unbound = sum(int(r[f"{p}_shown"]) - int(r[f"{p}_bound"]) for r in rows.values() for p in ("headline", "review", "tasks", "targets"))
+    listed = [x for x in result.output.splitlines() if x.startswith("  ") and ".value " in x or ".target " in x]
+    assert len(listed) == unbound
