@@ -297,3 +297,27 @@ def test_targets_csv_round_trips() -> None:
 
 def test_targets_csv_of_nothing_is_a_header() -> None:
     assert targets_csv([]) == ",".join(TARGET_COLUMNS) + "\n"
+
+
+def test_many_figures_fold_under_more_and_none_is_lost() -> None:
+    from summarizer.render import FIGURES_SHOWN
+    from summarizer.schema import Binding, Evidence, Figure, ReviewArea
+
+    clause = Evidence(start=0, end=4, quote="新建3座")
+    figures = [
+        Figure(indicator=f"新建项目{i}", value=f"{i + 1}个", evidence=[clause]) for i in range(12)
+    ]
+    figures.append(
+        Figure(
+            indicator="各地可降至16%",
+            value="降至16%",
+            binding=Binding(
+                label="", how="adjacent", kind="level", clause=clause, value_span=(0, 4)
+            ),
+        )
+    )
+    summary = ReportSummary(review_areas=[ReviewArea(title="城市建设", figures=figures)])
+    markdown = to_markdown(summary)
+    assert f"更多（另有 {len(figures) - FIGURES_SHOWN} 项）" in markdown
+    assert all(f"新建项目{i}" in markdown for i in range(12))
+    assert "原文「各地可降至16%」：降至16%" in markdown
