@@ -18,8 +18,7 @@ def evidence(nt: NormalizedText, start: int, end: int) -> Evidence:
     if found is None:
         o_start, o_end = nt.span_to_original(start, end)
         # A report needs hundreds of these, many for the same clause: built once each.
-        # offsets from the text's own map and its own words: nothing to validate
-        found = Evidence.model_construct(start=o_start, end=o_end, quote=nt.original_quote(start, end))
+        found = Evidence(start=o_start, end=o_end, quote=nt.original_quote(start, end))
         nt.memo[key] = found
     assert isinstance(found, Evidence)
     return found

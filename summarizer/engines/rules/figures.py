@@ -72,14 +72,12 @@ def _figure(nt: NormalizedText, b: Bound) -> Figure:
         indicator = verbatim(nt, a, nt.text[a:z])
         if a < c_start:
             outside = [evidence(nt, a, c_start)]  # the clause before, shown with it
-    # Every part is built from validated pieces (the quantity, evidence): constructed, not
-    # validated again, as a report has hundreds of figures.
-    return Figure.model_construct(
+    return Figure(
         indicator=indicator,
         value=_value(nt, b),
         quantity=b.quantity,
         evidence=[clause, *outside],
-        binding=Binding.model_construct(
+        binding=Binding(
             label=b.label,
             how=b.how,  # type: ignore[arg-type]
             kind=b.kind,  # type: ignore[arg-type]
