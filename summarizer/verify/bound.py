@@ -34,7 +34,7 @@ UNBOUND_ZH = "数字见于原文，但与该指标的对应未核实"
 @dataclass(frozen=True)
 class BoundVerdict:
     bound: bool
-    clause: Evidence | None
+    clause: Evidence | None  # the clause that states the number, when it is not bound
     reason: str
 
 
@@ -76,14 +76,14 @@ def check_bound(
         if not b.label or not _agree(lead, q, indicator, b):
             continue
         if b.label == indicator:  # no other label can name it better
-            return BoundVerdict(True, index.evidence(*b.clause), f"bound in the clause as {b.label}")
+            return BoundVerdict(True, None, f"bound in the clause as {b.label}")
         score = label_score(indicator, b.label)
         if score < LABEL_MATCH:
             continue
         rivals = [r for r in bindings.in_sentence(b.sentence) if r.label and not _same(r, q)]
         if any(label_score(indicator, r.label) > score for r in rivals):
             continue
-        return BoundVerdict(True, index.evidence(*b.clause), f"bound in the clause as {b.label}")
+        return BoundVerdict(True, None, f"bound in the clause as {b.label}")
     first = candidates[0]
     reason = (
         f"the clause binds it to {first.label}" if first.label else "the clause names no indicator for it"
