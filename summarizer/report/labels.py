@@ -41,7 +41,7 @@ __all__ = [
 # A list or item marker at the start of a stretch: ①, (1), 1., 一是, 第一, 首先 …
 LIST_MARK = re.compile(
     r"^(?:[①-⑳]|[(（][0-9一二三四五六七八九十]{1,3}[)）]|[0-9]{1,2}[.、](?![0-9])"
-    r"|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[,，、是])|首先|其次|再次|最后)\s*"
+    r"|[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}(?=[,，是])|首先|其次|再次|最后)\s*"
 )
 # Words that open a clause before what it names: time, place, discourse.
 _PREFIX = re.compile(
