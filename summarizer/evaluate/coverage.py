@@ -126,6 +126,7 @@ class CoverageRow:
 def _row(path: Path, summary: ReportSummary, text: str) -> CoverageRow:
     meta = summary.meta
     check = summary.completeness.part("targets") if summary.completeness else None
+    counts = bound_counts(summary)
     return CoverageRow(
         report=path.name,
         region=meta.region or "",
@@ -140,11 +141,14 @@ def _row(path: Path, summary: ReportSummary, text: str) -> CoverageRow:
         headline_figures=len(summary.headline_figures),
         targets_check=check.status if check else "",
         warnings=",".join(w.code for w in summary.warnings),
-        **{
-            f"{part}_{what}": n
-            for part, pair in bound_counts(summary).items()
-            for what, n in zip(("shown", "bound"), pair, strict=True)
-        },
+        headline_shown=counts["headline"][0],
+        headline_bound=counts["headline"][1],
+        review_shown=counts["review"][0],
+        review_bound=counts["review"][1],
+        tasks_shown=counts["tasks"][0],
+        tasks_bound=counts["tasks"][1],
+        targets_shown=counts["targets"][0],
+        targets_bound=counts["targets"][1],
         unbound=tuple(unbound_figures(summary)),
     )
 

@@ -148,7 +148,8 @@ def score_figures(gold: FigureGold, summary: ReportSummary) -> FigureScore:
                 for k, (pi, _pv, pn) in enumerate(pred_items)
                 if gn.same(pn) and _indicator_match(gi, pi)
             ]
-            fitting.sort(key=lambda k, gi=gi: -char_f1(gi, pred_items[k][0]))
+            name = gi
+            fitting.sort(key=lambda k: -char_f1(name, pred_items[k][0]))
             candidates.append(fitting)
         matches = one_to_one(candidates)
         tp += len(matches)

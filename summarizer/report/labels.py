@@ -213,7 +213,9 @@ def noun_after(text: str, start: int, stop: int) -> tuple[int, int] | None:
         # "1903个行政村村集体经济全部实现“8050”目标": what is counted comes before the predicate
         found = [m for m in _PREDICATE.finditer(text, a + 2, b - 1)]
         b = found[-1].start() if found else b - 1
-        b -= len(_TRAILING_ADVERB.search(text, a, b).group(0)) if _TRAILING_ADVERB.search(text, a, b) else 0
+        adverb = _TRAILING_ADVERB.search(text, a, b)
+        if adverb is not None:
+            b = adverb.start()
     if b - a < 2:
         return None
     return a, b

@@ -20,9 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.report.binding import Bound, label_score, value_shape
+from summarizer.report.binding import Bound, label_score
 from summarizer.report.index import SourceIndex, Window
 from summarizer.report.numbers import same_quantity
+from summarizer.report.wording import value_shape
 from summarizer.schema import Evidence, Quantity
 
 __all__ = ["LABEL_MATCH", "UNBOUND_ZH", "BoundVerdict", "check_bound"]

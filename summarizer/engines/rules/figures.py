@@ -52,7 +52,7 @@ def _clause_text(nt: NormalizedText, b: Bound) -> tuple[int, int]:
 def to_figure(nt: NormalizedText, b: Bound) -> Figure:
     """A binding as a figure; an unbound one shows its clause in place of a label (built once
     per binding: the opening and the areas share figures)."""
-    key = ("figure", id(b))
+    key = ("figure", id(b), 0)
     found = nt.memo.get(key)
     if found is None:
         found = nt.memo[key] = _figure(nt, b)
