@@ -104,23 +104,20 @@ class _Reader:
 
     # -- walking the text ----------------------------------------------------------------
 
-    def read(self, start: int, end: int) -> list[Bound]:
+    def read_sentence(self, i: int) -> tuple[int, int, list[Bound]]:
+        """Read the sentence that holds the i-th quantity: the indices of its quantities
+        [first, last) and its bindings."""
         text = self.text
-        lo = bisect.bisect_left(self.starts, start)
-        hi = bisect.bisect_left(self.starts, end)
-        i = lo
-        while i < hi:
-            q = self.pool[i]
-            s_start = self._sentence_start(q.start or 0, start)
-            m = W.SENTENCE_END.search(text, q.start or 0, end)
-            s_end = m.start() + 1 if m else end
-            j = i
-            while j < hi and (self.pool[j].start or 0) < s_end:
-                j += 1
-            if all((p.end or 0) <= s_end for p in self.pool[i:j]):
-                self._sentence(_Sentence(text[s_start:s_end], s_start, s_end), self.pool[i:j])
-            i = j
-        return self.out
+        q = self.pool[i]
+        s_start = self._sentence_start(q.start or 0, 0)
+        m = W.SENTENCE_END.search(text, q.start or 0)
+        s_end = m.start() + 1 if m else len(text)
+        first = bisect.bisect_left(self.starts, s_start)
+        last = bisect.bisect_left(self.starts, s_end)
+        before = len(self.out)
+        if all((p.end or 0) <= s_end for p in self.pool[first:last]):
+            self._sentence(_Sentence(text[s_start:s_end], s_start, s_end), self.pool[first:last])
+        return first, last, self.out[before:]
 
     def _sentence_start(self, pos: int, floor: int) -> int:
         text = self.text
@@ -602,21 +599,46 @@ def read_bindings(text: str, pool: Sequence[Quantity], start: int = 0, end: int 
     ``pool`` is every quantity of ``text`` (sorted by offset), as
     :func:`~summarizer.report.numbers.extract_quantities` reads them.
     """
-    return _Reader(text, pool).read(start, len(text) if end is None else end)
+    return Bindings(text, pool).within(start, len(text) if end is None else end)
 
 
 class Bindings:
-    """The bindings of a whole text, found by where their number stands."""
+    """The bindings of a text, found by where their number stands.
 
-    def __init__(self, found: list[Bound]) -> None:
-        self.all = sorted(found, key=lambda b: (b.quantity.start or 0, b.position or 0))
-        self._starts = [b.quantity.start or 0 for b in self.all]
+    A sentence is read the first time a span that holds one of its numbers is asked for:
+    the parts of a report a summary never shows (a preface, a closing) cost nothing.
+    """
+
+    def __init__(self, text: str, pool: Sequence[Quantity]) -> None:
+        self._reader = _Reader(text, pool)
+        self._read = bytearray(len(self._reader.pool))
+        self._found: list[Bound] = []
+        self._starts: list[tuple[int, int]] = []
         self._sentences: dict[tuple[int, int], list[Bound]] = {}
+
+    def _ensure(self, start: int, end: int) -> None:
+        reader = self._reader
+        i = bisect.bisect_left(reader.starts, start)
+        hi = bisect.bisect_left(reader.starts, end)
+        while i < hi:
+            if self._read[i]:
+                i += 1
+                continue
+            first, last, found = reader.read_sentence(i)
+            self._read[first:last] = b"\x01" * (last - first)
+            for b in found:
+                key = (b.quantity.start or 0, b.position or 0)
+                at = bisect.bisect_right(self._starts, key)
+                self._starts.insert(at, key)
+                self._found.insert(at, b)
+            i = max(last, i + 1)
 
     def within(self, start: int, end: int) -> list[Bound]:
         """The bindings whose number starts in [start, end), in order."""
-        lo, hi = bisect.bisect_left(self._starts, start), bisect.bisect_left(self._starts, end)
-        return self.all[lo:hi]
+        self._ensure(start, end)
+        lo = bisect.bisect_left(self._starts, (start, -1))
+        hi = bisect.bisect_left(self._starts, (end, -1))
+        return self._found[lo:hi]
 
     def in_sentence(self, sentence: tuple[int, int]) -> list[Bound]:
         found = self._sentences.get(sentence)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from summarizer.report.binding import Bindings, read_bindings
+from summarizer.report.binding import Bindings
 from summarizer.report.evidence import evidence
 from summarizer.report.instructions import blank_spans, inside, instruction_spans
 from summarizer.report.normalize import NormalizedText
@@ -191,14 +191,15 @@ class SourceIndex:
     @property
     def bindings(self) -> Bindings:
         """Every figure of the report bound to what it measures (:mod:`summarizer.report.binding`),
-        read once, with text that addresses a reader or a model read as blank."""
+        each sentence read once when first asked for, with text that addresses a reader or a
+        model read as blank."""
         if self._bindings is None:
             text = self.source.text
             pool = self.quantities
             if self.instructions:
                 text = blank_spans(text, self.instructions)
                 pool = [q for i, q in enumerate(self.quantities) if i not in self._planted]
-            self._bindings = Bindings(read_bindings(text, pool))
+            self._bindings = Bindings(text, pool)
         return self._bindings
 
     def find(
