@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -70,9 +71,10 @@ def test_made_up_county_report():
     pairs = _pairs(summary)
     assert pairs[0] == ("地区生产总值", "增长6%左右")
     # "城乡居民人均可支配收入分别增长6%和7%": one target per value, each named for its own
+    # and each saying its change (the list writes 增长 once)
     assert [p for p in pairs if p[0].endswith("居民人均可支配收入")] == [
         ("城镇居民人均可支配收入", "增长6%"),
-        ("农村居民人均可支配收入", "7%"),
+        ("农村居民人均可支配收入", "增长7%"),
     ]
     assert ("粮食产量", "稳定在40万吨以上") in pairs
     figures = {(f.indicator, f.value) for f in summary.headline_figures}
@@ -106,7 +108,9 @@ def test_every_item_is_grounded(path: Path):
     assert check.quotes_found == check.quotes_total
     source = canon(text)
     for target in summary.targets:
-        assert canon(target.target) in source
+        # verbatim, or an item of a 分别 list with the list's verb written before it
+        phrase = canon(target.target)
+        assert phrase in source or re.sub(r"^[^\d]{1,6}?(?=\d)", "", phrase) in source
         assert canon(target.evidence[0].quote) in source
 
 
@@ -209,6 +213,19 @@ def test_respectively_gives_each_value_its_own_name(names, expected):
     summary = _targets_of(f"今年主要预期目标是：{names}分别达到5.5%和4%，一般公共预算收入增长5%。")
     assert [t.indicator for t in summary.targets[:2]] == expected
     assert [t.values for t in summary.targets[:2]] == [[5.5], [4.0]]
+
+
+def test_a_preamble_before_a_target_names_none():
+    summary = _targets_of(
+        "今年主要预期目标是：在坚持高质量发展的前提下，夯实基础、做实措施，地区生产总值增长8.5%左右，"
+        "一般公共预算收入增长5%。"
+    )
+    assert _pairs(summary)[:2] == [("地区生产总值", "增长8.5%左右"), ("一般公共预算收入", "增长5%")]
+
+
+def test_each_target_of_a_respectively_list_keeps_its_direction():
+    summary = _targets_of("今年主要预期目标是：单位地区生产总值能耗、二氧化碳排放分别下降3%、2.6%左右。")
+    assert _pairs(summary)[:2] == [("单位地区生产总值能耗", "下降3%"), ("二氧化碳排放", "下降2.6%左右")]
 
 
 @pytest.mark.parametrize("adverb", ["全面", "确保", "圆满"])

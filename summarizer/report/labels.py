@@ -33,6 +33,7 @@ __all__ = [
     "clause_subject",
     "clause_object",
     "ends_with_tail_verb",
+    "ends_like_indicator",
     "minimal_label",
     "noun_after",
     "LIST_MARK",
@@ -110,6 +111,7 @@ _FUSED = (
     ("国家级、省级", ("国家级", "省级")),
 )
 # How a complete indicator name ends (a name ending so keeps its own head in a list).
+_INDICATOR_END = re.compile(r"(?:GDP|CPI|能耗|水耗|物价|产值|就业|覆盖率|强度|水平|质量|天数|比率|占比)$")
 _HEAD_NOUN = re.compile(
     r"(?:率|额|值|资|入|量|数|耗|度|比重|指数|价格|面积|规模|排放|产量|总量|余额|人次|人口|总额|"
     r"收入|支出|投资|消费|贷款|存款|企业|项目|公司|平台|基地|园区|中心|工程)$"
@@ -352,6 +354,11 @@ def leading_verb(label: str) -> str:
     """The verb a stretch opens with: "支持龙山等" -> 支持 ('' when none)."""
     head = _HEAD_VERB.match(label)
     return head.group(0) if head else ""
+
+
+def ends_like_indicator(name: str) -> bool:
+    """Whether a name ends the way an indicator's does (率, 额, 收入, 价格, 排放 …)."""
+    return len(name) >= 2 and bool(_HEAD_NOUN.search(name) or _INDICATOR_END.search(name))
 
 
 def ends_with_tail_verb(label: str) -> bool:

@@ -13,7 +13,7 @@ from summarizer.engines.rules.phrases import (
     strip_indicator,
 )
 from summarizer.report.evidence import evidence, verbatim
-from summarizer.report.labels import split_items
+from summarizer.report.labels import ends_like_indicator, split_items
 from summarizer.report.normalize import NormalizedText
 from summarizer.schema import Quantity, Target, TargetKind
 
@@ -210,6 +210,9 @@ def parse_targets(nt: NormalizedText, start: int, end: int, pool: Pool | None = 
             names = _indicator_list(strip_indicator(indicator), phrase)
             if not qs and len(names) == 1 and _COMPLETION.match(phrase):
                 names = _task_names(names[0], clean=False)
+            # Clauses before with no value name targets of their own only when they end like
+            # an indicator ("城镇调查失业率、" …); a preamble ("在…的前提下", "夯实基础") names none.
+            pending = [p for p in pending if ends_like_indicator(strip_indicator(p[0]))]
             if pending:
                 names = [strip_indicator(p[0]) for p in pending] + names
                 piece_start = pending[0][1]
@@ -411,7 +414,7 @@ def _respectively(
         names = [indicator] * len(qs)
     out = []
     for k, (piece, quantity) in enumerate(zip(pieces, qs, strict=False)):
-        written = f"{verb}{piece}" if k == 0 else piece
+        written = f"{verb}{piece}"  # each item says its change: 下降3%、下降2.6%左右
         target = _target(nt, names[k], written, start, end, [quantity])
         target.kind = _kind(phrase, indicator, [quantity])
         out.append(target)
