@@ -100,7 +100,6 @@ def figures_in(nt: NormalizedText, bindings: Bindings, start: int, end: int) -> 
     return [to_figure(nt, b) for b in bindings.within(start, end)]
 
 
-_SHARE = re.compile(r"占|比重")
 # The main indicators of a year, then the standard ones after them (BINDING.md, 主要指标).
 _CORE = re.compile(
     r"生产总值|GDP|^经济增长|经济总量|财政|公共预算收入|地方级收入|税收|固定资产投资|社会消费品零售|"

@@ -17,7 +17,7 @@ from functools import lru_cache
 from summarizer.report.numbers import extract_quantities
 from summarizer.schema import Quantity
 
-__all__ = ["Pool", "Clause", "clauses", "split_indicator", "strip_indicator", "starts_with_verb", "GENERIC_INDICATORS"]
+__all__ = ["Pool", "Clause", "clauses", "split_indicator", "strip_indicator", "starts_with_verb"]
 
 # Words that open a value phrase when they stand right before a number.
 _LEAD = (
@@ -43,9 +43,6 @@ _PREFIX = re.compile(
     r"我国|我省|我市|我区|我县|我旗|本市|本区|本县)+"
 )
 _SUFFIX = re.compile(r"(?:比上年|同比|较上年|比去年|较去年|分别|总量|全年|预计|由|从)+$")
-GENERIC_INDICATORS = {"总量", "总额", "增速", "增幅", "规模", "其中", "总数", "数量", "占比", "比重", "",
-                      "增加到", "增加至", "提高到", "提高至", "提升到", "提升至", "扩大到", "扩大至", "达到",
-                      "增至", "升至", "降至", "减少到", "下降到", "年均", "平均"}  # fmt: skip
 
 
 class _Pool(list):  # type: ignore[type-arg]
