@@ -55,3 +55,19 @@ def test_crlf_and_bom_are_handled():
 def test_subscript_split_across_lines_is_rejoined():
     nt = normalize("细颗粒物(PM\n2.5\n)浓度继续下降,生态文明建设成效显著,这是一个很长的句子用来测试。")
     assert "(PM2.5)浓度" in nt.text
+
+
+def test_mac_line_endings_break_lines_as_lf_does(seed_text):
+    from summarizer.pipeline import summarize_text
+
+    text = seed_text("003")
+    lf = summarize_text(text)
+    cr = summarize_text(text.replace("\n", "\r"))
+    assert [a.title for a in cr.review_areas] == [a.title for a in lf.review_areas]
+    assert len(cr.review_areas) >= 3
+    assert [(f.indicator, f.value) for f in cr.headline_figures] == [
+        (f.indicator, f.value) for f in lf.headline_figures
+    ]
+    assert cr.verification is not None and cr.verification.ok == lf.verification.ok
+    lines = "一、回顾。\r全年增长5%。\r\n二、任务。"
+    assert normalize(lines).text == normalize(lines.replace("\r\n", "\n").replace("\r", "\n")).text

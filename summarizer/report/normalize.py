@@ -51,6 +51,7 @@ def fold_width(text: str) -> str:
 
 
 _BREAKS = re.compile(r"[\r\n]+\s*")
+_LONE_CR = re.compile(r"\r(?!\n)")
 _WS = re.compile(r"[ \f\v\r]+")
 _ASCII_ALNUM = re.compile(r"[A-Za-z0-9]{2}")
 _NO_SPACE_NEXT = set(",，、。；;:：!！?？()（）“”\"'‘’《》%")
@@ -286,7 +287,9 @@ def _joins(line: str, following: str, newlines: int) -> bool:
 
 def normalize(original: str) -> NormalizedText:
     """Normalise a report's text; see the module docstring for what changes."""
-    folded = fold_width(original)
+    # Mac line endings (a lone CR) break lines like LF does; one character for one, so every
+    # offset stays as it was.
+    folded = _LONE_CR.sub("\n", fold_width(original))
     drops = _deletions(folded)
     pieces: list[str] = []
     norm_starts: list[int] = []
