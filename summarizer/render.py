@@ -11,14 +11,12 @@ the first few and folds the rest under a 更多 line.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from decimal import Decimal
 
 from summarizer.schema import Figure, NumberCheck, ReportSummary, Verification
-from summarizer.spreadsheet import safe_cell
+from summarizer.spreadsheet import csv_text
 from summarizer.verify.verifier import PLANTED_ZH, UNBOUND_ZH
 
 __all__ = ["TARGET_COLUMNS", "to_markdown", "targets_rows", "targets_csv"]
@@ -436,14 +434,10 @@ def targets_csv(summaries: Iterable[ReportSummary]) -> str:
     gets a leading apostrophe (:mod:`summarizer.spreadsheet`).  Encode it as 'utf-8-sig' for
     Excel.
     """
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=TARGET_COLUMNS, lineterminator="\n")
-    writer.writeheader()
+    rows = []
     for summary in summaries:
         for row in targets_rows(summary):
             grounded = row["grounded"]
             row["grounded"] = "" if grounded is None else str(grounded).lower()
-            writer.writerow(
-                {key: "" if value is None else safe_cell(value) for key, value in row.items()}
-            )
-    return out.getvalue()
+            rows.append([row[key] for key in TARGET_COLUMNS])
+    return csv_text(TARGET_COLUMNS, rows)

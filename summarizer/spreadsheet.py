@@ -4,7 +4,10 @@ XLSX writer uses.
 Report text and file names are untrusted: a target phrase or a file name such as
 ``=HYPERLINK(...)`` or ``=1+2.txt`` would be evaluated by Excel, WPS or LibreOffice when the
 table is opened.  OWASP's guidance on CSV injection: a text cell that opens with ``=``, ``+``,
-``-``, ``@``, a tab or a carriage return gets a leading apostrophe (shown as text, never run).
+``-``, ``@``, a tab or a carriage return, or with one of them after white space, gets a
+leading apostrophe (shown as text, never run).  Every CSV is written by :func:`csv_text`,
+which also quotes a cell holding a line break or a bare carriage return, so that no reader
+splits a row (Python's csv module alone leaves a bare CR unquoted).
 Numbers stay numbers: ``-3.5`` (a number, or text that is just a number) is no formula, while
 ``-3.5%左右`` and ``-1+2`` are text and get the apostrophe.  In an XLSX file every text cell is
 written as a string cell with Excel's quote prefix, never as a formula.
@@ -12,11 +15,13 @@ written as a string cell with Excel's quote prefix, never as a formula.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "put_xlsx_cell"]
+__all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "csv_text", "put_xlsx_cell"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -25,7 +30,12 @@ _NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _formula_like(text: str) -> bool:
-    return text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text)
+    if text.startswith(FORMULA_STARTS):
+        return not _NUMBER.fullmatch(text)
+    stripped = text.lstrip()  # " =1+2": a spreadsheet may trim the space first
+    return stripped != text and stripped.startswith(FORMULA_STARTS[:4]) and not _NUMBER.fullmatch(
+        stripped
+    )
 
 
 def safe_cell(value: Any) -> Any:
@@ -40,6 +50,19 @@ def safe_cell(value: Any) -> Any:
 def safe_row(values: Iterable[Any]) -> list[Any]:
     """:func:`safe_cell` of every value of a CSV row."""
     return [safe_cell(value) for value in values]
+
+
+def csv_text(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """A CSV table (LF line ends): every cell through :func:`safe_cell`, None as an empty
+    cell, and a row that holds a carriage return written with every cell quoted."""
+    out = io.StringIO()
+    plain = csv.writer(out, lineterminator="\n")
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in (header, *rows):
+        cells = ["" if value is None else safe_cell(value) for value in row]
+        has_cr = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+        (quoted if has_cr else plain).writerow(cells)
+    return out.getvalue()
 
 
 def put_xlsx_cell(sheet: Any, row: int, column: int, value: Any) -> None:

@@ -62,6 +62,9 @@ def csv_cells(text: str) -> list[str]:
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("\r=1", "'\r=1"),
+        (" =1+2", "' =1+2"),  # a formula after white space
+        ("\u3000@x", "'\u3000@x"),
+        (" 5", " 5"),
         ("-3.5", "-3.5"),  # a number, not a formula
         (-3.5, -3.5),
         (7, 7),
@@ -140,6 +143,26 @@ def test_batch_of_real_reports_with_hostile_file_names(tmp_path: Path):
     _check_tables(tmp_path / "out")
     sources = csv_cells((tmp_path / "out" / "targets.csv").read_text(encoding="utf-8"))
     assert "'=1+2.txt" in sources
+
+
+@pytest.mark.parametrize("name", ["\r=1+2.txt", "a\r-2+3.txt", "b\n=HYPERLINK(1).txt"])
+def test_a_line_break_in_a_file_name_never_splits_a_row(tmp_path: Path, name: str):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_text("x", encoding="utf-8")
+    run_batch(
+        [str(folder)],
+        tmp_path / "out",
+        BatchSettings(),
+        summarize=lambda path: hostile_summary(path.name),  # a test double of the engine
+    )
+    # read as written: text mode would turn the CR into a line break
+    text = (tmp_path / "out" / "targets.csv").read_bytes().decode("utf-8").lstrip("\ufeff")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert {len(row) for row in rows} == {len(rows[0])}  # no row split in two
+    assert len(rows) == 1 + len(hostile_summary().targets)
+    assert_inert([c.lstrip() for row in rows for c in row])
+    assert any(name in cell for row in rows for cell in row)  # the name kept, whole
 
 
 def test_compare_and_track_csv_are_inert():

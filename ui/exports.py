@@ -8,13 +8,11 @@ the package's one spreadsheet neutraliser (:mod:`summarizer.spreadsheet`).
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from summarizer.render import targets_rows
 from summarizer.schema import ReportSummary
-from summarizer.spreadsheet import safe_row
+from summarizer.spreadsheet import csv_text
 
 __all__ = ["file_stem", "targets_csv_zh", "TARGET_HEADINGS"]
 
@@ -53,12 +51,10 @@ def file_stem(summary: ReportSummary, name: str) -> str:
 
 def targets_csv_zh(summary: ReportSummary) -> str:
     """The targets as CSV text with Chinese headings; encode as 'utf-8-sig' for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(TARGET_HEADINGS.values())
+    rows = []
     for row in targets_rows(summary):
         grounded = row["grounded"]
         row["grounded"] = "" if grounded is None else ("已核实" if grounded else "未核实")
         row["kind"] = _KINDS.get(str(row["kind"]), row["kind"])
-        writer.writerow(safe_row(row[key] for key in TARGET_HEADINGS))
-    return out.getvalue()
+        rows.append([row[key] for key in TARGET_HEADINGS])
+    return csv_text(list(TARGET_HEADINGS.values()), rows)

@@ -17,8 +17,6 @@ it, since a report does not say which city it is part of.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Sequence
@@ -30,7 +28,7 @@ from summarizer.analysis.goals import Goal, fmt_amount, parse_goal
 from summarizer.analysis.indicators import SYNONYMS, group_names, lower_is_better
 from summarizer.report.normalize import canon
 from summarizer.schema import Evidence, Level, ReportSummary, Target, TargetKind
-from summarizer.spreadsheet import safe_row
+from summarizer.spreadsheet import csv_text
 
 __all__ = ["CompareColumn", "CompareCell", "CompareFlag", "CompareRow", "CompareTable", "compare"]
 
@@ -333,11 +331,9 @@ def _markdown(table: CompareTable) -> str:
 
 
 def _csv(table: CompareTable) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(safe_row(["指标", "匹配键", *(c.label for c in table.columns), "提示"]))
+    rows = []
     for row in table.rows:
         cells = [_cell_text(row, i, cell) for i, cell in enumerate(row.cells)]
         hint = "；".join(flag.message for flag in row.flags)
-        writer.writerow(safe_row([row.indicator, row.key, *cells, hint]))
-    return out.getvalue()
+        rows.append([row.indicator, row.key, *cells, hint])
+    return csv_text(["指标", "匹配键", *(c.label for c in table.columns), "提示"], rows)

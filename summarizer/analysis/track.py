@@ -25,8 +25,6 @@ point into the original text of their own report.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import Counter
@@ -46,7 +44,7 @@ from summarizer.analysis.results import (
 from summarizer.report.normalize import canon
 from summarizer.report.prepared import PreparedReport, prepare
 from summarizer.schema import Evidence, ReportSummary, Target
-from summarizer.spreadsheet import safe_row
+from summarizer.spreadsheet import csv_text
 
 __all__ = ["Verdict", "VERDICT_LABELS", "TrackedTarget", "TrackReport", "track"]
 
@@ -329,28 +327,24 @@ CSV_COLUMNS = (
 
 
 def _csv(report: TrackReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for item in report.items:
         t, r = item.target_evidence, item.result_evidence
-        writer.writerow(
-            safe_row(
-                [
-                    item.indicator,
-                    item.key,
-                    item.target,
-                    item.label,
-                    item.result or "",
-                    "" if item.result_value is None else f"{item.result_value:g}",
-                    item.rule,
-                    t.quote if t else "",
-                    t.start if t else "",
-                    t.end if t else "",
-                    r.quote if r else "",
-                    r.start if r else "",
-                    r.end if r else "",
-                ]
-            )
+        rows.append(
+            [
+                item.indicator,
+                item.key,
+                item.target,
+                item.label,
+                item.result or "",
+                "" if item.result_value is None else f"{item.result_value:g}",
+                item.rule,
+                t.quote if t else "",
+                t.start if t else "",
+                t.end if t else "",
+                r.quote if r else "",
+                r.start if r else "",
+                r.end if r else "",
+            ]
         )
-    return out.getvalue()
+    return csv_text(CSV_COLUMNS, rows)

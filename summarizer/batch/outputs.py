@@ -12,7 +12,6 @@ so a resumed batch writes byte-identical outputs to an uninterrupted one.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -23,7 +22,7 @@ from typing import Any
 
 from summarizer.batch.atomic import fsync_dir, write_atomic
 from summarizer.schema import ReportSummary
-from summarizer.spreadsheet import put_xlsx_cell, safe_row
+from summarizer.spreadsheet import csv_text, put_xlsx_cell
 
 __all__ = [
     "REPORTS_DIR",
@@ -158,12 +157,8 @@ def write_targets(out_dir: Path, reports: list[tuple[str, ReportSummary]]) -> li
     Report text and file names never become formulas (:mod:`summarizer.spreadsheet`).
     """
     header, rows = _target_table(reports)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(safe_row(header))
-    writer.writerows(safe_row("" if value is None else value for value in row) for row in rows)
     # A byte-order mark so that Excel opens the Chinese text as UTF-8.
-    write_atomic(out_dir / CSV_NAME, "\ufeff" + buffer.getvalue())
+    write_atomic(out_dir / CSV_NAME, "\ufeff" + csv_text(header, rows))
     written = [out_dir / CSV_NAME]
     try:
         from openpyxl import Workbook

@@ -10,8 +10,6 @@ three or more areas, is anything called partial that is not cut short.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
@@ -21,7 +19,7 @@ from summarizer.engines import Engine
 from summarizer.errors import SummarizerError
 from summarizer.report.load import FORMATS, load_path
 from summarizer.schema import ReportSummary
-from summarizer.spreadsheet import safe_cell
+from summarizer.spreadsheet import csv_text
 
 __all__ = [
     "BOUND_PARTS",
@@ -223,12 +221,5 @@ def totals(rows: list[CoverageRow]) -> CoverageTotals:
 
 
 def to_csv(rows: list[CoverageRow]) -> str:
-    out = io.StringIO()
     names = [f.name for f in fields(CoverageRow) if f.name != "unbound"]
-    writer = csv.DictWriter(out, fieldnames=names, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {name: safe_cell(value) for name, value in asdict(row).items() if name != "unbound"}
-        )
-    return out.getvalue()
+    return csv_text(names, ([asdict(row)[name] for name in names] for row in rows))

@@ -15,7 +15,6 @@ Every file is written atomically.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
@@ -28,7 +27,7 @@ from summarizer.analysis.indicators import SYNONYMS
 from summarizer.analysis.panel import PANEL_COLUMNS, Panel, PanelRow
 from summarizer.batch.atomic import write_atomic
 from summarizer.errors import InputError
-from summarizer.spreadsheet import put_xlsx_cell, safe_cell
+from summarizer.spreadsheet import csv_text, put_xlsx_cell, safe_cell
 
 __all__ = [
     "FORMATS",
@@ -119,13 +118,9 @@ def _csv_cell(value: Any) -> str:
 def _write_csv(
     path: Path, records: list[dict[str, Any]], columns: Sequence[str] = PANEL_COLUMNS
 ) -> Path:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    for record in records:
-        writer.writerow([_csv_cell(record[column]) for column in columns])
+    rows = ([_csv_cell(record[column]) for column in columns] for record in records)
     # A byte-order mark so that Excel opens the Chinese text as UTF-8.
-    write_atomic(path, "\ufeff" + buffer.getvalue())
+    write_atomic(path, "\ufeff" + csv_text(columns, rows))
     return path
 
 
