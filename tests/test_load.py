@@ -6,6 +6,7 @@ import hashlib
 import io
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -450,3 +451,70 @@ def test_loading_and_rendering_import_no_llm_or_ui_library() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- bombs
+
+
+def _pdf_of_one_shared_stream(pages: int, repeat: int) -> bytes:
+    """A small PDF whose every page draws the same large content stream (a bomb: each page's
+    text is read from all of it)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf 72 720 Td (x) Tj ET\n" * repeat)
+    shared = writer._add_object(stream.flate_encode())
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    resources = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    for _ in range(pages):
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Contents")] = shared
+        page[NameObject("/Resources")] = resources
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_a_pdf_whose_pages_share_one_huge_stream_is_refused_at_once(tmp_path: Path) -> None:
+    data = _pdf_of_one_shared_stream(pages=300, repeat=110_000)
+    assert len(data) < 100_000  # a small file: every page draws the same 3.6 MB stream
+    started = time.process_time()
+    message = refused(write(tmp_path, "bomb.pdf", data))
+    assert "bomb.pdf" in message
+    assert time.process_time() - started < 20  # read page by page, it takes over 20 minutes
+
+
+def test_a_corrupt_pdf_prints_one_line(tmp_path: Path, capfd) -> None:
+    data = _pdf_of_one_shared_stream(pages=2, repeat=10)
+    message = refused(write(tmp_path, "cut.pdf", data[: len(data) // 2]))
+    assert "cut.pdf" in message and "corrupt" in message
+    out, err = capfd.readouterr()
+    assert "EOF marker" not in out + err  # the PDF library's warning stays in our log
+
+
+def test_a_docx_that_unpacks_past_the_xml_budget_is_refused_unread(tmp_path: Path) -> None:
+    source = zipfile.ZipFile(io.BytesIO(make_docx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                body = b"<w:p><w:r><w:t>" + "各位代表".encode() * 8 + b"</w:t></w:r></w:p>"
+                data = data.replace(b"<w:body>", b"<w:body>" + body * 600_000, 1)
+            archive.writestr(info.filename, data)
+    packed = buffer.getvalue()
+    assert len(packed) < 2_000_000
+    started = time.process_time()
+    message = refused(write(tmp_path, "big.docx", packed))
+    assert "big.docx" in message and "MiB" in message
+    assert time.process_time() - started < 10

@@ -25,6 +25,7 @@ import codecs
 import errno
 import hashlib
 import io
+import logging
 import os
 import re
 import stat
@@ -33,7 +34,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from summarizer.errors import InputError
 
@@ -58,7 +59,14 @@ MAX_FILE_BYTES: dict[str, int] = {
 }
 MAX_TEXT_CHARS = 2_000_000
 # The most a .docx may hold once unzipped (guards against zip bombs).
-_MAX_DOCX_XML_BYTES = 400 * MiB
+# A report's Word XML is a few MiB; 48 MiB of XML is past any report and still read in
+# seconds (a 1 MB file can unpack to hundreds of MiB and take minutes to parse).
+_MAX_DOCX_XML_BYTES = 48 * MiB
+# A report's PDF pages hold tens of KiB of drawing instructions each; reading the text of
+# a page costs about a second per MiB of them.
+MAX_PDF_PAGES = 2000
+_MAX_PDF_CONTENT = 256 * MiB
+_MAX_PDF_PAGE_CONTENT = 1 * MiB
 
 _EXTENSIONS = {
     ".txt": "txt", ".text": "txt", ".md": "md", ".markdown": "md",
@@ -547,9 +555,29 @@ def _docx_table(table: Table, lines: list[str]) -> None:
 # --------------------------------------------------------------------------- PDF
 
 
+class _ToDebug(logging.Handler):
+    """The PDF library's warnings ("EOF marker not found") as debug lines of our own log,
+    never on the user's screen: the one-line error says what matters."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        _LOG.debug("pypdf: %s", record.getMessage())
+
+
+_LOG = logging.getLogger(__name__)
+_PYPDF_LOG = logging.getLogger("pypdf")
+
+
+def _quiet_pypdf() -> None:
+    if not any(isinstance(h, _ToDebug) for h in _PYPDF_LOG.handlers):
+        _PYPDF_LOG.addHandler(_ToDebug())
+        _PYPDF_LOG.propagate = False
+
+
 def _pdf_text(data: bytes, name: str) -> str:
     from pypdf import PasswordType, PdfReader
     from pypdf.errors import DependencyError
+
+    _quiet_pypdf()
 
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
@@ -558,7 +586,7 @@ def _pdf_text(data: bytes, name: str) -> str:
             raise InputError(
                 f"{name}: the PDF is encrypted (password-protected); save an unprotected copy first"
             )
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = _pdf_pages(reader, name)
     except InputError:
         raise
     except DependencyError:
@@ -580,6 +608,45 @@ def _pdf_text(data: bytes, name: str) -> str:
             f"{name}: the PDF's text layer is unreadable (fonts without a Unicode map); OCR it first"
         )
     return text
+
+
+def _content_bytes(page: Any) -> int:
+    """The decoded size of a page's drawing instructions (its content streams)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return 0
+    contents = contents.get_object()
+    streams = contents if isinstance(contents, list) else [contents]
+    return sum(len(stream.get_object().get_data()) for stream in streams)
+
+
+def _pdf_pages(reader: Any, name: str) -> list[str]:
+    """The text of every page, read within budgets checked as the text comes out: a page
+    count, the size of the drawing instructions the text is read from (a small file can make
+    every page share one huge content stream), and the characters read so far."""
+    if len(reader.pages) > MAX_PDF_PAGES:
+        raise InputError(f"{name}: the PDF has {len(reader.pages):,} pages, over the limit of {MAX_PDF_PAGES:,}")
+    pages: list[str] = []
+    content = chars = 0
+    for page in reader.pages:
+        size = _content_bytes(page)
+        content += size
+        if content > _MAX_PDF_CONTENT:
+            raise InputError(
+                f"{name}: the PDF's pages hold over {_MAX_PDF_CONTENT // MiB} MiB of drawing "
+                "instructions: not the text layer of a report"
+            )
+        if size > _MAX_PDF_PAGE_CONTENT:
+            pages.append("")  # a page of drawing (a map, a chart): no text is read from it
+            continue
+        text = page.extract_text() or ""
+        chars += len(text)
+        if chars > MAX_TEXT_CHARS:
+            raise InputError(
+                f"{name}: the PDF's text is over the limit of {MAX_TEXT_CHARS:,} characters"
+            )
+        pages.append(text)
+    return pages
 
 
 _RADICALS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf]")
