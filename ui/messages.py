@@ -146,6 +146,18 @@ _INPUT: list[_Rule] = [
     ),
     _rule(r"(?P<name>.*): the PDF has no pages", lambda m: f"{_name(m)}这个 PDF 没有页面。"),
     _rule(
+        r"(?P<name>.*): the PDF has (?P<n>[\d,]+) pages, over the limit of (?P<limit>[\d,]+)",
+        lambda m: f"{_name(m)}这个 PDF 有 {m['n']} 页，超过了 {m['limit']} 页的上限。",
+    ),
+    _rule(
+        r"(?P<name>.*): the PDF's pages hold over (?P<mib>\d+) MiB of drawing instructions",
+        lambda m: f"{_name(m)}这个 PDF 的页面绘图指令超过 {m['mib']} MiB，不像是报告的文字层。",
+    ),
+    _rule(
+        r"(?P<name>.*): the PDF's text is over the limit of (?P<limit>[\d,]+) characters",
+        lambda m: f"{_name(m)}这个 PDF 的文字超过了 {m['limit']} 个字符的上限。",
+    ),
+    _rule(
         r"(?P<name>.*): scanned PDF without a text layer",
         lambda m: f"{_name(m)}是扫描版 PDF，没有文字层：请先做文字识别（OCR）。",
     ),
