@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -141,42 +142,38 @@ def gold_problems(gold: Gold, text: str) -> list[str]:
     return problems
 
 
-def load_gold(path: Path) -> Gold:
-    """Read and validate one gold file (its structure only; see :func:`gold_problems`)."""
+_Loaded = TypeVar("_Loaded", bound=BaseModel)
+
+
+def _load(path: Path, model: type[_Loaded], what: str) -> _Loaded:
+    """Read and validate one JSON file of the gold format; a broken file is a GoldError."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GoldError(f"{path}: cannot read the gold file ({error})") from error
+        raise GoldError(f"{path}: cannot read the {what} ({error})") from error
     if not isinstance(data, dict):
-        raise GoldError(f"{path}: a gold file holds one JSON object")
+        raise GoldError(f"{path}: a {what} holds one JSON object")
     if data.get("format") != GOLD_FORMAT:
         raise GoldError(
             f"{path}: unsupported gold format {data.get('format')!r}, expected {GOLD_FORMAT}"
         )
     try:
-        return Gold.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as error:
         details = "; ".join(
             f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
         )
-        raise GoldError(f"{path}: invalid gold file: {details}") from error
+        raise GoldError(f"{path}: invalid {what}: {details}") from error
+
+
+def load_gold(path: Path) -> Gold:
+    """Read and validate one gold file (its structure only; see :func:`gold_problems`)."""
+    return _load(path, Gold, "gold file")
 
 
 def load_figure_gold(path: Path) -> FigureGold:
-    """Read and validate one figures file; a broken file is a :class:`GoldError`."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise GoldError(f"{path}: cannot read the figures file ({error})") from error
-    if not isinstance(data, dict) or data.get("format") != GOLD_FORMAT:
-        raise GoldError(f"{path}: a figures file is one JSON object of format {GOLD_FORMAT}")
-    try:
-        return FigureGold.model_validate(data)
-    except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
-        )
-        raise GoldError(f"{path}: invalid figures file: {details}") from error
+    """Read and validate one figures file (``<case>.figures.json``)."""
+    return _load(path, FigureGold, "figures file")
 
 
 def load_dataset(path: str | Path, cases: list[str] | None = None) -> Dataset:
