@@ -155,14 +155,19 @@ def failed_case(case: Case, error: str) -> CaseResult:
     )
 
 
+def _summed_prf(scores: list[ItemScore] | list[AreaScore] | list[FigureScore]) -> PRF:
+    """Matched, gold and predicted counts added over cases (micro-averaging)."""
+    return PRF.from_counts(
+        sum(s.prf.tp for s in scores),
+        sum(s.prf.gold for s in scores),
+        sum(s.prf.predicted for s in scores),
+    )
+
+
 def _sum_items(scores: Iterable[ItemScore]) -> ItemScore:
     scores = list(scores)
     return ItemScore(
-        prf=PRF.from_counts(
-            sum(s.prf.tp for s in scores),
-            sum(s.prf.gold for s in scores),
-            sum(s.prf.predicted for s in scores),
-        ),
+        prf=_summed_prf(scores),
         unit_mismatches=sum(s.unit_mismatches for s in scores),
         qualifier_mismatches=sum(s.qualifier_mismatches for s in scores),
         value_mismatches=sum(s.value_mismatches for s in scores),
@@ -170,27 +175,13 @@ def _sum_items(scores: Iterable[ItemScore]) -> ItemScore:
 
 
 def _sum_areas(scores: Iterable[AreaScore]) -> AreaScore:
-    scores = list(scores)
-    return AreaScore(
-        prf=PRF.from_counts(
-            sum(s.prf.tp for s in scores),
-            sum(s.prf.gold for s in scores),
-            sum(s.prf.predicted for s in scores),
-        )
-    )
+    return AreaScore(prf=_summed_prf(list(scores)))
 
 
 def _sum_figures(scores: list[FigureScore]) -> FigureScore | None:
     if not scores:
         return None
-    return FigureScore(
-        prf=PRF.from_counts(
-            sum(s.prf.tp for s in scores),
-            sum(s.prf.gold for s in scores),
-            sum(s.prf.predicted for s in scores),
-        ),
-        mislabelled=sum(s.mislabelled for s in scores),
-    )
+    return FigureScore(prf=_summed_prf(scores), mislabelled=sum(s.mislabelled for s in scores))
 
 
 def total(cases: list[CaseResult]) -> Totals:
