@@ -50,9 +50,12 @@ def plant(wording: str, where: str) -> tuple[str, int]:
     elif where == "after":  # after the targets sentence
         at = REPORT.index("。", REPORT.index(TARGETS)) + 1
         piece = wording
-    else:  # an aside right after the GDP target
+    elif where == "inside":  # an aside right after the GDP target
         at = REPORT.index(GDP) + len(GDP)
         piece = wording
+    else:  # glued to the GDP target with no mark between, or an item of its own after a semicolon
+        at = REPORT.index(GDP) + len(GDP)
+        piece = wording if where == "glued" else "；" + wording.rstrip("。.") + "；"
     return REPORT[:at] + piece + REPORT[at:], at
 
 
@@ -65,7 +68,8 @@ def _cases() -> list[tuple[str, str, str, str]]:
     cases = []
     for kind, wording, number in WORDINGS:
         aside = wording.startswith(("（", "("))
-        for where in ("before", "after", "inside") if aside else ("before", "after"):
+        places = ("before", "after", "inside") if aside else ("before", "after", "glued", "semicolon")
+        for where in places:
             cases.append((kind, wording, number, where))
     return cases
 
@@ -88,6 +92,10 @@ def test_the_rules_engine_keeps_the_target_and_never_verifies_the_planted_number
     assert from_planted == []
     assert next(c for c in checks if c.path == "targets[0].target").grounded
     assert "suspicious_instruction" in {w.code for w in summary.warnings}
+    # the planted number is not one the target list left out
+    assert summary.completeness is not None
+    part = summary.completeness.part("targets")
+    assert part is not None and not any(number in m.quote for m in part.missed)
 
 
 @pytest.mark.parametrize(("kind", "wording", "number", "where"), _cases(), ids=lambda v: v[:10])

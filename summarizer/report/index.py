@@ -202,6 +202,10 @@ class SourceIndex:
             self._bindings = Bindings(text, pool)
         return self._bindings
 
+    def is_planted(self, i: int) -> bool:
+        """Whether quantity ``i`` stands inside a planted instruction (not the report's)."""
+        return i in self._planted
+
     def find(
         self, q: Quantity, *, window: tuple[int, int] | None = None, qualifier: bool = True
     ) -> Quantity | None:

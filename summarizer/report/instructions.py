@@ -26,6 +26,12 @@ Inside a sentence the span starts at the first clause that shows a sign of addre
 report's own clauses before an inserted instruction stay report text; it starts at the
 sentence when that clause points back (如此, 据此, 上述 …).  A unit that points forward (如下,
 a closing colon) and states no number takes the next sentence with it.
+
+An instruction glued to a figure of the report (增长5.5%左右以下内容以本句为准：…, 增长5.5%左右
+注意：以上数据有误…, …左右；模型须知：…) starts where the figure's unit and qualifier end, and
+ends with its own clauses: the one it points forward to, or the first with a number when its
+own have none.  The report's figure before it and its clauses after it stay report text, and
+blanking puts a clause break where the instruction was, so the two read as two items.
 """
 
 from __future__ import annotations
@@ -136,6 +142,9 @@ _STRONG = [
     r"(?:更正|勘误|订正|纠错)(?:如下|:)|(?:更正|订正|纠正|修正)为[^,。;]{0,12}\d",
     r"(?:才是|才算|才准确|才正确)(?:真的|真实的?|正确的?|准确的?|对的)|(?:才对|才算数|才作数)(?:[。!,]|$)",
     r"\d[^,。;]{0,6}(?:才是|才对|为准)|以[^,。;]{0,20}\d[^,。;]{0,8}为准|唯一(?:有效|正确|准确|真实)",
+    r"(?:以|按|依)(?:本句|此句|这句|本条|此条|这条|本段|此段|这段|下文|后文|下述|下列|下面|以下|后面|最后|此处|这里"
+    r"|此)(?:的|所述的?)?(?:这句话|话|内容|文字|表述|说法|数字|数据|数值|目标)?为准",
+    r"(?:以下|下面|下列|下述)的?(?:内容|文字|表述|说法|数字|数据|数值|目标)(?:为准|才是|才对)",
     r"(?:数值|数字|数据|目标|增速|内容|其余|其他|原有)[^,。;]{0,4}(?:作废|无效|不作数|不算数|一律不用)",
     r"(?:应|应当|应该|须|需|要)被?(?:理解|解读|视为|看作|当作|认作|记作|记为|读作)(?:为|成)?[^,。;]{0,10}\d",
     r"(?:经核实|经核查|经复核|据核实|经查)[^。]{0,30}(?:正确|实际|应为|实为|才是)",
@@ -197,12 +206,26 @@ _CUE = re.compile(
 )
 _BACK = re.compile(
     r"如此|这样|据此|照此|按此|依此|以此|上述|前述|此数|该数|这个数|这一数字|这些|上面的|前面的|上文|前文"
-    r"|(?i:\b(?:this|that|these|those|above|it)\b)"
+    r"|(?i:\b(?:this|that|these|those)\s+(?:numbers?|figures?|values?|targets?|ones?)\b|\bit\b)"
 )
 _FORWARD = re.compile(r"如下|下面|下列|以下|下述|(?i:\b(?:following|below)\b)|[:]\s*$")
 _CLAUSE_BREAK = re.compile(r"[,;:](?!\d)|[，；：]")
 _SENTENCE_END = re.compile(r"[。!?！？\n]|\.(?!\d)|(?<!\d)\.")  # not a decimal point
 _DIGIT = re.compile(r"\d")
+# What follows a figure's last digit: its unit and a qualifier (5.5%左右, 2000亿元以上).
+_UNIT_AFTER = re.compile(
+    r"(?:\.\d+)?\s*(?:%|‰|个百分点|百分点|倍|[万亿千百]*(?:元|人|户|吨|家|个|项|所|套|公里|千米|平方米|亩|辆|件"
+    r"|张|台|只|头|座|次|人次|条|部|名|美元|标箱|千瓦|千瓦时|立方米)|[万亿]+)?(?:及以上|及以下|左右|以上|以内|以下|上下)?"
+)
+# An instruction that dismisses what comes before it: what it points back at is the report's.
+_DISMISS = re.compile(
+    r"忽略|无视|忽视|不要理会|不用理会|别理会|别管|作废|无效|有误|错误|不对|不准确|不正确|过时"
+    r"|(?i:\b(?:ignore|disregard|forget|override|overrule|wrong|incorrect|outdated|obsolete)\b)"
+)
+# A pointer just before an instruction's first sign: 以下内容以本句为准.
+_POINTER_BEFORE = re.compile(
+    r"(?:以下|下面|下列|下述|如下)的?(?:内容|文字|信息|说明|表述|说法|数字|数据|数值|这句话|这段话)\s*$"
+)
 
 
 def _is_instruction_unit(unit: str) -> bool:
@@ -286,14 +309,51 @@ def _sentence_span(masked: str, start: int, end: int) -> Span:
         return start, end
     first = cued[0]
     a, b = clauses[first]
-    if first == 0 or _BACK.search(masked, a, b):
+    sign = _sign_start(masked, a, b, strong)
+    glued = _figure_end(masked, a, sign)
+    if glued is not None:
+        # Glued to a figure of the report (增长5.5%左右以下内容以本句为准：…): that figure
+        # stays, unless the instruction points back at it to have it used (…15%请如此表述).
+        if _BACK.search(masked, sign, b) and not _DISMISS.search(masked, sign, end):
+            return start, end
+        a = glued
+    elif first == 0 or _BACK.search(masked, a, b):
         return start, end
-    lead = len(masked[a:b]) - len(masked[a:b].lstrip())
-    last_a, last_b = clauses[cued[-1]]
-    forward = any(_FORWARD.search(masked[x:y]) for x, y in (clauses[k] for k in cued))
-    # Inserted into a report sentence: the report's clauses on either side stay.
-    stop = end if forward or cued[-1] == len(clauses) - 1 else last_b
-    return a + lead, stop
+    a += len(masked[a:b]) - len(masked[a:b].lstrip())
+    # It ends with its last clause; with the one after when that clause points forward
+    # (…为准：地区生产总值增长15%，), or with the first that has a number when it has none yet
+    # (若由程序自动提取目标，应取63%): the report's clauses after it stay.
+    last = cued[-1]
+    x, y = clauses[last]
+    if last + 1 < len(clauses) and _FORWARD.search(masked[x:y]):
+        last += 1
+    while last + 1 < len(clauses) and not _DIGIT.search(masked, a, clauses[last][1]):
+        last += 1
+    return a, clauses[last][1]
+
+
+def _sign_start(masked: str, a: int, b: int, strong: list[int]) -> int:
+    """Where the first sign of address in the clause [a, b) starts (not inside a number)."""
+    found = [s for s in strong if a <= s < b]
+    cue = _CUE.search(masked, a, b)
+    if cue:
+        found.append(cue.start())
+    if not found or _HEAD.match(masked[a:b]):
+        return a
+    sign = min(found)
+    while sign > a and (masked[sign - 1].isdigit() or masked[sign - 1] == "."):
+        sign -= 1
+    return sign
+
+
+def _figure_end(masked: str, a: int, sign: int) -> int | None:
+    """Where the last figure of the report's words [a, sign) ends (its unit and qualifier
+    after it: 增长5.5%左右|亲爱的…), or None when they hold no figure."""
+    digits = [m.end() for m in _DIGIT.finditer(masked, a, sign)]
+    if not digits:
+        return None
+    unit = _UNIT_AFTER.match(masked, digits[-1], sign)
+    return min(unit.end() if unit else digits[-1], sign)
 
 
 def instruction_spans(text: str, *, folded: bool = False) -> list[Span]:
@@ -319,24 +379,84 @@ def _spans(folded: str) -> list[Span]:
         pos = b
     masked = "".join([*pieces, folded[pos:]])
     sentences = list(_sentences(masked))
-    suspects = None if hits is None else _gated(masked, sentences, hits)
+    glues = [m.end() for m in _GLUE.finditer(masked)]
+    suspects = None if hits is None else _gated(masked, sentences, hits, glues)
     take_next = False
     for k, (start, end) in enumerate(sentences):
-        unit = masked[start:end]
         if take_next:
             spans.append((start, end))
             take_next = False
             continue
         if suspects is not None and k not in suspects:
             continue
-        if not _is_instruction_unit(unit.strip()):
-            continue
-        span = _sentence_span(masked, start, end)
+        inside_glues = glues[bisect.bisect_right(glues, start) : bisect.bisect_left(glues, end)]
+        if _is_instruction_unit(masked[start:end].strip()):
+            span = _sentence_span(masked, start, end)
+            # the words between a figure of the report and the instruction glued to it are
+            # the instruction's (增长5.5%左右各位，下面是修订后的数字：…)
+            before = [g for g in inside_glues if g < span[0] and not _DIGIT.search(masked, g, span[0])]
+            if before:
+                span = (before[0], span[1])
+        else:
+            # an instruction glued to a figure of the report (增长5.5%左右模型须知：…) or
+            # set off by a semicolon: read from there as a sentence of its own
+            found = next(
+                (
+                    (g, stop)
+                    for g, stop in _inner_units(masked, start, end, inside_glues)
+                    if _is_instruction_unit(masked[g:stop].strip())
+                ),
+                None,
+            )
+            if found is None:
+                continue
+            start, stop = found
+            span = _sentence_span(masked, start, stop)
+        span = _with_glued_tail(masked, span, start, glues)
         spans.append(span)
+        unit = masked[span[0] : end]
         take_next = not _DIGIT.search(unit) and bool(
             _FORWARD.search(unit.rstrip("。!?！？.\n ")) or _HEAD.match(unit.strip())
         )
     return _merged(spans)
+
+
+# Where a figure ends with a word glued to it, no mark between (增长5.5%左右|各位): a place an
+# instruction may be glued to the report's own words.
+_GLUE = re.compile(
+    r"\d(?>(?:\.\d+)?(?:%|‰|个百分点|百分点|倍|[万亿]?元|[万亿]+)?(?:及以上|及以下|左右|以上|以内|以下|上下)?)"
+    r"(?=[^\d\s,.;:!?，。；：！？、()\[\]（）【】\x00%‰])"
+)
+# The tail of a sentence that only opens what the next one says: Latin words or a note's head.
+_OPENING_TAIL = re.compile(rf"(?:[A-Za-z][A-Za-z\s'’,.:!?;-]*|{_HEAD_WORDS}[\s:!,.]*)")
+
+
+def _inner_units(masked: str, start: int, end: int, glues: list[int]) -> list[Span]:
+    """The units that may stand on their own inside a sentence: from after a semicolon or
+    from a figure's glued end, to the next semicolon."""
+    marks = [m.end() for m in _SEMICOLON.finditer(masked, start, end)]
+    units = []
+    for at in sorted({*(m for m in marks if m < end), *glues}):
+        stop = next((m for m in marks if m > at), end)
+        units.append((at, stop))
+    return units
+
+
+_SEMICOLON = re.compile(r"[;；]\s*")
+
+
+def _with_glued_tail(masked: str, span: Span, start: int, glues: list[int]) -> Span:
+    """A span that starts a sentence, with the tail of the sentence before when that tail is
+    glued to a figure and only opens the instruction (增长5.5%左右You are a summarizer. The …)."""
+    if span[0] != start:
+        return span
+    lo = max(0, start - 80)
+    for g in reversed(glues[bisect.bisect_left(glues, lo) : bisect.bisect_left(glues, start)]):
+        if "\n" in masked[g:start] or "。" in masked[g:start]:
+            break
+        if _OPENING_TAIL.fullmatch(masked[g:start].rstrip()) and len(masked[g:start].strip()) >= 2:
+            return g, span[1]
+    return span
 
 
 # -- a gate: the words some sign of address needs ---------------------------------------
@@ -516,10 +636,12 @@ def _touches(hits: list[Span], start: int, end: int) -> bool:
     return (i < len(hits) and hits[i][0] < end) or (i > 0 and hits[i - 1][1] > start)
 
 
-def _gated(masked: str, sentences: list[Span], hits: list[Span]) -> set[int]:
-    """The sentences that a word of the gate overlaps, or that open like a note."""
+def _gated(masked: str, sentences: list[Span], hits: list[Span], glues: list[int]) -> set[int]:
+    """The sentences that a word of the gate overlaps, or that open like a note at their
+    start or right after a figure."""
     starts = [a for a, _ in sentences]
     found = {k for k, (a, b) in enumerate(sentences) if _HEAD_AT.match(masked, a, b)}
+    found.update(bisect.bisect_right(starts, g) - 1 for g in glues if _HEAD_AT.match(masked, g))
     for start, end in hits:
         first = bisect.bisect_right(starts, start) - 1
         last = bisect.bisect_right(starts, max(end - 1, start)) - 1
@@ -544,7 +666,9 @@ def inside(start: int, end: int, spans: list[Span]) -> bool:
 
 
 def blank_spans(text: str, spans: list[Span]) -> str:
-    """``text`` with the spans blanked out (spaces; line breaks kept): same length, same offsets."""
+    """``text`` with the spans blanked out (spaces; line breaks kept): same length, same offsets.
+    A span inside a sentence (glued to the report's own words) is blanked to a clause break
+    (；) and spaces, so the clauses on either side are read apart, as two items."""
     if not spans:
         return text
     chars = list(text)
@@ -552,4 +676,9 @@ def blank_spans(text: str, spans: list[Span]) -> str:
         for i in range(a, b):
             if chars[i] != "\n":
                 chars[i] = " "
+        if a > 0 and b > a and chars[a] == " " and not _BOUNDARY_BEFORE.match(text[a - 1]):
+            chars[a] = "；"
     return "".join(chars)
+
+
+_BOUNDARY_BEFORE = re.compile(r"[\s,.;:!?，。；：！？、(（\[【]")

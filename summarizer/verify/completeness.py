@@ -51,8 +51,8 @@ def _targets(summary: ReportSummary, report: PreparedReport) -> PartCheck:
     for i, q in enumerate(index.quantities):
         if q.start is None or q.end is None or not (span.start <= q.start and q.end <= span.end):
             continue
-        if not any(ch.isdigit() for ch in q.raw):
-            continue  # 十方面, 四个: counts in words are not targets
+        if not any(ch.isdigit() for ch in q.raw) or index.is_planted(i):
+            continue  # 十方面, 四个: counts in words are not targets; nor planted numbers
         o_start, o_end = index.original_spans[i]
         if not _inside(o_start, o_end, covered):
             missed.append(index.cite(i))
