@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from summarizer.secrets import redact
+
 __all__ = ["FORMULA_STARTS", "safe_cell", "safe_row", "csv_text", "put_xlsx_cell"]
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -71,7 +73,7 @@ def put_xlsx_cell(sheet: Any, row: int, column: int, value: Any) -> None:
     if value is None or isinstance(value, bool | int | float):
         sheet.cell(row=row, column=column, value=value)
         return
-    text = _NOT_IN_XLSX.sub(" ", str(value))
+    text = _NOT_IN_XLSX.sub(" ", redact(str(value)))
     cell = sheet.cell(row=row, column=column)
     cell.value = text
     cell.data_type = "s"  # openpyxl would store text opening with = as a formula

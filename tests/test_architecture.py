@@ -22,6 +22,7 @@ NOT_CORE = ("summarizer.engines.llm", "summarizer.cli", "summarizer.batch", "sum
 LAYERS = {
     "summarizer.schema": 0,
     "summarizer.errors": 0,
+    "summarizer.secrets": 0,
     "summarizer.resources": 0,
     "summarizer.spreadsheet": 0,
     "summarizer.report": 1,

@@ -11,6 +11,8 @@ import re
 import secrets
 from pathlib import Path
 
+from summarizer.secrets import redact
+
 __all__ = ["write_atomic", "fsync_dir", "remove_stale_temps"]
 
 _TEMP = re.compile(r"^\..+\.[0-9a-f]{8}\.tmp$")
@@ -26,12 +28,13 @@ def fsync_dir(directory: Path) -> None:
 
 
 def write_atomic(path: Path, data: str | bytes, *, sync_dir: bool = True) -> None:
-    """Replace ``path`` with ``data`` (text is written as UTF-8) so readers never see a part.
+    """Replace ``path`` with ``data`` (text is written as UTF-8, with any API key
+    redacted: :func:`summarizer.secrets.redact`) so readers never see a part.
 
     With ``sync_dir=False`` the rename is durable only after the caller's :func:`fsync_dir`
     (one for several files in the same folder).
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
+    payload = redact(data).encode("utf-8") if isinstance(data, str) else data
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

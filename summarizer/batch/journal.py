@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.batch.atomic import fsync_dir
+from summarizer.secrets import redact
 
 __all__ = ["Journal", "JOURNAL_NAME"]
 
@@ -69,7 +70,8 @@ class Journal:
     def append(self, key: str, **fields: Any) -> None:
         """Record a finished report durably."""
         record = {"v": _VERSION, "key": key, **fields}
-        line = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        text = redact(json.dumps(record, ensure_ascii=False, sort_keys=True))
+        line = (text + "\n").encode("utf-8")
         with self._lock:
             created = not self.path.exists()
             with open(self.path, "ab") as handle:

@@ -11,6 +11,7 @@ import typer
 from summarizer.cli._common import build_engine, run_guarded
 from summarizer.report.load import Document
 from summarizer.schema import ReportSummary
+from summarizer.secrets import redact
 
 
 def summarize_files(paths: Sequence[Path], engine: str) -> list[tuple[ReportSummary, Document]]:
@@ -30,6 +31,7 @@ def summarize_files(paths: Sequence[Path], engine: str) -> list[tuple[ReportSumm
 
 
 def write_output(text: str, output: Path | None) -> None:
+    text = redact(text)
     if output is None:
         typer.echo(text, nl=not text.endswith("\n"))
         return

@@ -26,6 +26,7 @@ from summarizer import __version__
 from summarizer.errors import InputError, SummarizerError
 from summarizer.evaluate.records import RunResult, Timings
 from summarizer.schema import SCHEMA_VERSION, ReportSummary
+from summarizer.secrets import redact
 
 if TYPE_CHECKING:
     from summarizer.evaluate.dataset import Case
@@ -45,7 +46,7 @@ def _write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.write(redact(text))
         os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for sharing
         os.replace(tmp, path)
     except BaseException:

@@ -29,6 +29,7 @@ from summarizer.engines.llm.config import LLMConfig, load_config, redact
 from summarizer.engines.llm.local import LocalServer, home_dir
 from summarizer.engines.llm.ratelimit import GATE
 from summarizer.errors import EngineError
+from summarizer.secrets import remember
 
 __all__ = [
     "LLMConfig",
@@ -239,6 +240,7 @@ class LLMClient:
 
     def __init__(self, config: LLMConfig, cache: ResponseCache | None = None) -> None:
         self.config = config.resolved()
+        remember(self.config.api_key)
         self.cache = cache if cache is not None else (ResponseCache() if config.cache else None)
         self._endpoint: tuple[str, str | None, str | None] | None = None
         self._endpoint_lock = threading.Lock()
@@ -360,6 +362,7 @@ class LLMClient:
                     time.sleep(min(self.config.backoff * 2 ** (attempt - 1), 30.0))
                 continue
             usage.requests += 1
+            _redact_answer(response, self.config.secrets())
             tokens = getattr(response, "usage", None)
             usage.tokens_in += int(getattr(tokens, "prompt_tokens", 0) or 0)
             usage.tokens_out += int(getattr(tokens, "completion_tokens", 0) or 0)
@@ -461,6 +464,23 @@ class LLMClient:
                 {"value": value.model_dump_json(), "problems": problems, "first_problems": first},
             )
         return CallResult(value, problems, first, usage)
+
+
+def _redact_answer(response: Any, secrets: list[str]) -> None:
+    """A model's (or a proxy's) answer with any key it wrote hidden, before it is parsed,
+    cached or quoted anywhere."""
+    for choice in getattr(response, "choices", None) or []:
+        message = getattr(choice, "message", None)
+        if message is None:
+            continue
+        content = getattr(message, "content", None)
+        if isinstance(content, str):
+            message.content = redact(content, secrets)
+        for call in getattr(message, "tool_calls", None) or []:
+            function = getattr(call, "function", None)
+            arguments = getattr(function, "arguments", None)
+            if function is not None and isinstance(arguments, str):
+                function.arguments = redact(arguments, secrets)
 
 
 def _compact_schema(messages: list[dict[str, Any]], schema: dict[str, Any]) -> list[dict[str, Any]]:

@@ -36,21 +36,22 @@ Provider defaults (``mode``, context, chunk size, answer size, concurrency, time
 
 Without ``api_key_env`` litellm reads the provider's own variable (``DEEPSEEK_API_KEY``,
 ``DASHSCOPE_API_KEY``, ``OPENAI_API_KEY``).  Keys are never read from the config file and
-never written to a log, an error or the cache: every message goes through :func:`redact`.
+never written to a log, an error, an output or the cache: the key resolved here is
+remembered by :mod:`summarizer.secrets`, whose :func:`redact` every writer applies.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from summarizer.engines.llm.local import home_dir
 from summarizer.errors import InputError
+from summarizer.secrets import FRAGMENT, redact, remember
 
 __all__ = [
     "LOCAL_MODEL",
@@ -60,6 +61,7 @@ __all__ = [
     "load_config",
     "provider_defaults",
     "redact",
+    "FRAGMENT",
     "config_file",
 ]
 
@@ -220,57 +222,6 @@ def load_config(options: Mapping[str, Any] | None = None) -> LLMConfig:
         if not os.environ.get(variable):
             raise InputError(f"the environment variable {variable} (api_key_env) is not set")
         merged["api_key"] = os.environ[variable]
-    return LLMConfig(**merged).resolved()
-
-
-# -- redaction -------------------------------------------------------------------------
-_SECRET_PATTERNS = [
-    re.compile(r"\b(?:sk|pk|rk|ak)-[A-Za-z0-9_\-]{6,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]{6,}"),
-    re.compile(
-        r"(?i)((?:api[_-]?key|authorization|token|secret)['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]{6,}"
-    ),
-]
-_SECRET_ENV = re.compile(r"(?:API_KEY|_TOKEN|_SECRET|ACCESS_KEY)$")
-FRAGMENT = 8  # characters: a piece of a key this long is treated as the key
-
-
-def redact(text: str, secrets: Sequence[str] = ()) -> str:
-    """``text`` with API keys replaced by ``***``: known keys, keys in the environment, every
-    piece of one of them :data:`FRAGMENT` characters long or longer wherever it stands (a key
-    echoed without its ``sk-`` prefix, cut in two, or in another case), and anything shaped
-    like a key or an Authorization header."""
-    known = [s for s in secrets if s and len(s) >= 4]
-    known += [v for k, v in os.environ.items() if _SECRET_ENV.search(k) and v and len(v) >= 6]
-    for secret in sorted(set(known), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    text = _without_fragments(text, [s for s in set(known) if len(s) >= FRAGMENT])
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
-    return text
-
-
-def _without_fragments(text: str, secrets: Sequence[str]) -> str:
-    """``text`` with every run of characters that a secret holds, FRAGMENT long or longer,
-    replaced by ``***`` (compared without regard to case)."""
-    if not secrets or len(text) < FRAGMENT:
-        return text
-    pieces = {
-        secret.lower()[i : i + FRAGMENT]
-        for secret in secrets
-        for i in range(len(secret) - FRAGMENT + 1)
-    }
-    folded = text.lower()
-    hidden = [False] * len(text)
-    for i in range(len(text) - FRAGMENT + 1):
-        if folded[i : i + FRAGMENT] in pieces:
-            hidden[i : i + FRAGMENT] = [True] * FRAGMENT
-    if not any(hidden):
-        return text
-    out: list[str] = []
-    for i, ch in enumerate(text):
-        if not hidden[i]:
-            out.append(ch)
-        elif i == 0 or not hidden[i - 1]:
-            out.append("***")
-    return "".join(out)
+    config = LLMConfig(**merged).resolved()
+    remember(config.api_key)  # hidden in everything written from now on
+    return config
