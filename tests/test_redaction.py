@@ -205,3 +205,34 @@ def test_a_model_that_writes_the_key_into_its_answer_leaks_it_nowhere(tmp_path: 
     assert any("cache" in name for name in files)  # the answer cache, its WAL included
     assert leaked(result.stdout + result.stderr + again.stdout + again.stderr) == []
     assert {name: leaked(text) for name, text in files.items() if leaked(text)} == {}
+
+
+# A library object whose clean-up at garbage collection never returns (fault injection: the
+# shape of litellm's aiohttp session disposal blocking at interpreter shutdown).
+_BLOCKING_CLEAN_UP = """
+import sys, time
+import litellm
+
+class Blocker:
+    def __del__(self):
+        time.sleep(3600)
+
+litellm._held_by_the_library = Blocker()
+from summarizer.cli import main
+sys.argv = ["summarizer", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_process_exits_after_a_401_even_when_a_client_clean_up_blocks(tmp_path: Path):
+    env = {**os.environ, "SUMMARIZER_HOME": str(tmp_path), VARIABLE: SECRET}
+    env.update(SUMMARIZER_API_KEY_ENV=VARIABLE, LITELLM_LOCAL_MODEL_COST_MAP="True")
+    seed = str(next(SEEDS.glob("003_*.txt")))
+    with FaultServer(responder=echoing) as server:
+        llm = ["--engine", "llm", "--model", "openai/double", "--api-base", server.base_url]
+        result = subprocess.run(
+            [sys.executable, "-c", _BLOCKING_CLEAN_UP, "summarize", seed, *llm],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    assert result.returncode == 2 and "401" in result.stderr
+    assert leaked(result.stderr) == []

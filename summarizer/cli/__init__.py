@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
+import sys
+import threading
+from typing import NoReturn
+
 import typer
 
 from summarizer.cli import batch, bench, summarize, ui
@@ -30,4 +37,40 @@ app.command("panel")(panel_cli.main)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as done:
+        if "litellm" in sys.modules:
+            _exit_now(done.code)
+        raise
+
+
+_CLEAN_UP_SECONDS = 10.0
+
+
+def _exit_now(code: object) -> NoReturn:
+    """End the process without the interpreter's finalisation once an LLM client was used.
+
+    The HTTP client library's objects clean up when garbage-collected at shutdown (litellm's
+    aiohttp sessions import a module from ``__del__``), and that can block for ever after a
+    failed call.  The command's work is done and written by now: what must run at exit (the
+    built-in model's server stopped, logs flushed) runs first, within a bound, then the
+    process exits with the command's status.
+    """
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+
+    def clean_up() -> None:
+        from summarizer.engines.llm.local import stop_server
+
+        stop_server()
+        logging.shutdown()
+
+    worker = threading.Thread(target=clean_up, name="exit-clean-up", daemon=True)
+    worker.start()
+    worker.join(_CLEAN_UP_SECONDS)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
