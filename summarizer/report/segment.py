@@ -35,6 +35,7 @@ No rule names a region, a year or a sentence of a particular report.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -345,18 +346,33 @@ class _Place:
         return any(s.start <= pos < s.end for s in spans)
 
 
+# How much of what follows a target word is read to weigh it, and the counts past which
+# more do not raise its score: bounds that keep a report written on one line linear.
+_BODY_WINDOW = 4000
+_MOST_QUANTITIES = 12
+_MOST_QUALITATIVE = 3
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}年")
+_DIGIT = re.compile(r"\d")
+_QUALIFIER_WORD = re.compile(r"左右|以上|以内|以下")
+_QUALITATIVE = re.compile(r"同步|完成(?:省|市|国家|上级)?(?:下达|确定)|基本平衡|保持稳定|持续改善")
+
+
 def _quantities_after(text: str) -> int:
-    """Target-like quantities in a stretch: numbers with a goal verb or a qualifier near."""
+    """Target-like quantities in a stretch (its first _BODY_WINDOW characters): numbers with a
+    goal verb or a qualifier near; counted up to _MOST_QUANTITIES."""
     count = 0
-    for clause in _CLAUSE.finditer(text):
-        piece = re.sub(r"(?:19|20)\d{2}年", "", clause.group())
-        if re.search(r"\d", piece) and (_GOAL_VERB.search(piece) or re.search(r"左右|以上|以内|以下", piece)):
+    for clause in _CLAUSE.finditer(text, 0, _BODY_WINDOW):
+        piece = _YEAR_WORD.sub("", clause.group())
+        if _DIGIT.search(piece) and (_GOAL_VERB.search(piece) or _QUALIFIER_WORD.search(piece)):
             count += 1
+            if count >= _MOST_QUANTITIES:
+                break
     return count
 
 
 def _qualitative_clauses(text: str) -> int:
-    return len(re.findall(r"同步|完成(?:省|市|国家|上级)?(?:下达|确定)|基本平衡|保持稳定|持续改善", text))
+    found = _QUALITATIVE.finditer(text, 0, _BODY_WINDOW)
+    return sum(1 for _ in itertools.islice(found, _MOST_QUALITATIVE))
 
 
 def _target_candidate(
@@ -399,7 +415,7 @@ def _score_words(
             # something else ("实现预期目标的支撑…")
             weight -= 1.5
     reasons = [f"「{match.group()}」"]
-    score = weight + min(count, 12) * 0.6 + min(_qualitative_clauses(body), 3) * 0.3
+    score = weight + min(count, _MOST_QUANTITIES) * 0.6 + _qualitative_clauses(body) * 0.3
     if count == 0:
         score -= 4
         reasons.append("后面没有数字")
