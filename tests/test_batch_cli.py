@@ -112,6 +112,51 @@ def test_a_rerun_resumes_and_says_so(tmp_path: Path, seeds_dir: Path) -> None:
     assert manifest["counts"]["resumed"] == 3
 
 
+def test_hidden_inputs_are_named_not_read(tmp_path: Path, seeds_dir: Path) -> None:
+    folder = tmp_path / "in"
+    write_variants(folder, seeds_dir, 1)
+    write_variants(folder / ".drafts", seeds_dir, 1)
+    (folder / ".copy.txt").write_text((folder / "000_000.txt").read_text(encoding="utf-8") + "。")
+    out = tmp_path / "out"
+    result = run_cli("batch", str(folder), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["files"] == 1
+    assert sorted(Path(s["source"]).name for s in manifest["skipped"]) == [".copy.txt", ".drafts"]
+    assert "2 hidden file(s) or folder(s) not read" in result.stderr
+
+
+def test_outputs_of_inputs_gone_are_listed_and_pruned(tmp_path: Path, seeds_dir: Path) -> None:
+    folder, out = tmp_path / "in", tmp_path / "out"
+    first, second, third = write_variants(folder, seeds_dir, 3)
+    assert run_cli("batch", str(folder), "--out", str(out)).returncode == 0
+    before = sorted(p.name for p in (out / "reports").iterdir())
+    first.unlink()  # deleted
+    second.write_text(second.read_text(encoding="utf-8") + "（修订）\n", encoding="utf-8")  # edited
+    again = run_cli("batch", str(folder), "--out", str(out))
+    assert again.returncode == 0, again.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    stale = sorted(Path(name).name for name in manifest["stale_outputs"])
+    assert len(stale) == 4 and set(stale) <= set(before)  # two reports, .json and .md each
+    assert all((out / name).exists() for name in manifest["stale_outputs"])  # listed, kept
+    assert "--prune removes them" in again.stderr
+    pruned = run_cli("batch", str(folder), "--out", str(out), "--prune")
+    assert pruned.returncode == 0, pruned.stderr
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(n).name for n in manifest["pruned_outputs"]) == stale
+    assert manifest["stale_outputs"] == []
+    left = sorted(p.stem for p in (out / "reports").glob("*.json"))
+    assert len(left) == 2 and not set(stale) & {p.name for p in (out / "reports").iterdir()}
+
+
+def test_an_output_folder_that_cannot_be_made_gives_one_line(tmp_path: Path, seeds_dir: Path):
+    folder = tmp_path / "in"
+    write_variants(folder, seeds_dir, 1)
+    result = run_cli("batch", str(folder), "--out", "/dev/null")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("error: /dev/null")
+
+
 # -- kill -9 -------------------------------------------------------------------------------
 
 

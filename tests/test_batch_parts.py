@@ -72,7 +72,9 @@ def test_discover_files_folders_globs_and_duplicates(tmp_path: Path) -> None:
         exclude=tmp_path / "in" / "out",
     )
     by_name = {Path(f.source).name: f for f in found}
-    assert set(by_name) == {"a.txt", "b.md", "copy.html", "x1.txt", "nope"}
+    assert set(by_name) == {"a.txt", "b.md", "copy.html", "x1.txt", "nope", ".hidden.txt"}
+    assert by_name[".hidden.txt"].status == "skipped"  # named, never read
+    assert by_name[".hidden.txt"].sha256 is None
     assert [f.status for f in found].count("unique") == 3
     assert by_name["copy.html"].status == "duplicate"
     assert by_name["copy.html"].duplicate_of == str(a)

@@ -1,7 +1,8 @@
 """Which files a batch summarises: files, folders and globs in, one entry per file found.
 
 Folders are walked recursively for the formats the loader reads, skipping hidden entries
-and the output folder; symbolic links to folders are not followed.  Files with the same
+(named, with status ``skipped``: a hidden folder, a hidden file of a report format) and the
+output folder; symbolic links to folders are not followed.  Files with the same
 content are summarised once: the first one found (in argument order, paths sorted within an
 argument) is kept, the others are marked as its duplicates.  What is not a regular file (a
 link loop, a dangling link, a device, a pipe, a socket) is a problem with its reason, and
@@ -33,7 +34,7 @@ class Found:
 
     source: str  # the path as given or expanded, shown to the user and in the index
     path: Path
-    status: Literal["unique", "duplicate", "problem"]
+    status: Literal["unique", "duplicate", "problem", "skipped"]
     sha256: str | None = None
     duplicate_of: str | None = None
     reason: str | None = None
@@ -67,23 +68,37 @@ def _inside(path: Path, folder: Path | None) -> bool:
     return True
 
 
-def _walk(folder: Path, exclude: Path | None) -> list[Path]:
+HIDDEN = "hidden (its name starts with a dot): not read"
+
+
+def _walk(folder: Path, exclude: Path | None, hidden: list[Path]) -> list[Path]:
+    """The report files under ``folder``; hidden folders and hidden report files go to
+    ``hidden`` (a hidden folder is named, not walked)."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(
-            d for d in dirs if not d.startswith(".") and not _inside(Path(root, d), exclude)
-        )
+        kept = []
+        for d in sorted(dirs):
+            if _inside(Path(root, d), exclude):
+                continue
+            if d.startswith("."):
+                hidden.append(Path(root, d))
+            else:
+                kept.append(d)
+        dirs[:] = kept
         for name in sorted(files):
-            if not name.startswith(".") and name.lower().endswith(SUFFIXES):
-                found.append(Path(root, name))
+            if not name.lower().endswith(SUFFIXES):
+                continue
+            (hidden if name.startswith(".") else found).append(Path(root, name))
     return found
 
 
-def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None]:
+def _expand(
+    argument: str, exclude: Path | None, hidden: list[Path]
+) -> tuple[list[Path], str | None]:
     """The files one argument names, or the reason it names none."""
     path = Path(argument)
     if path.is_dir():
-        return _walk(path, exclude), None
+        return _walk(path, exclude, hidden), None
     if os.path.lexists(path):  # a file, or a link whatever it points to: checked later
         return [path], None
     if _GLOB_CHARS & set(argument):
@@ -91,7 +106,7 @@ def _expand(argument: str, exclude: Path | None) -> tuple[list[Path], str | None
         for match in sorted(glob.glob(argument, recursive=True)):
             candidate = Path(match)
             if candidate.is_dir():
-                matches.extend(_walk(candidate, exclude))
+                matches.extend(_walk(candidate, exclude, hidden))
             elif os.path.lexists(candidate) and not _inside(candidate, exclude):
                 matches.append(candidate)
         return matches, (None if matches else "the pattern matches no file")
@@ -105,7 +120,9 @@ def discover(arguments: list[str], exclude: Path | None = None) -> list[Found]:
     seen_paths: set[Path] = set()
     first_by_hash: dict[str, str] = {}
     for argument in arguments:
-        paths, reason = _expand(argument, exclude)
+        hidden: list[Path] = []
+        paths, reason = _expand(argument, exclude, hidden)
+        found += [Found(str(path), path, "skipped", reason=HIDDEN) for path in hidden]
         if reason:
             found.append(Found(argument, Path(argument), "problem", reason=reason))
         for path in paths:

@@ -53,6 +53,9 @@ def build_manifest(
     seconds: float,
     interrupted: bool,
     tables: dict[str, str],
+    skipped: list[dict[str, Any]] | None = None,
+    stale: list[str] | None = None,
+    pruned: int = 0,
 ) -> dict[str, Any]:
     from summarizer import __version__
 
@@ -102,6 +105,10 @@ def build_manifest(
         },
         "usage": {"this_run": _usage_total(this_run), "all_reports": _usage_total(every)},
         "failures": failures,
+        "skipped": skipped or [],  # hidden files and folders, named and not read
+        # outputs in reports/ of no input of this run (deleted, renamed or edited since)
+        "stale_outputs": [] if pruned else (stale or []),
+        "pruned_outputs": (stale or []) if pruned else [],
         "outputs": {"reports": "reports/", **tables},
     }
 

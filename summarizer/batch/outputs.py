@@ -26,6 +26,7 @@ from summarizer.spreadsheet import csv_text, put_xlsx_cell
 
 __all__ = [
     "REPORTS_DIR",
+    "stale_reports",
     "ReportFiles",
     "report_files",
     "stable",
@@ -55,6 +56,20 @@ def report_files(out_dir: Path, stem: str) -> ReportFiles:
     if files.json.parent != folder or files.json.name.startswith("."):
         raise ValueError(f"unsafe output name {stem!r}")
     return files
+
+
+def stale_reports(out_dir: Path, keep: set[str]) -> list[Path]:
+    """The report files in ``out_dir``/reports whose stem is not in ``keep``: outputs of an
+    input since deleted, renamed or edited."""
+    folder = out_dir / REPORTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if path.suffix in (".json", ".md") and not path.name.startswith(".")
+        and path.stem not in keep and path.is_file()
+    )
 
 
 def stable(summary: ReportSummary) -> ReportSummary:

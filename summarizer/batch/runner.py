@@ -127,12 +127,15 @@ class _Run:
         started_at, clock = time.time(), time.monotonic()
         for folder in (self.out_dir, self.out_dir / outputs.REPORTS_DIR):
             remove_stale_temps(folder)
-        outcomes, pending = self._plan(discover(self.arguments, exclude=self.out_dir))
+        found = discover(self.arguments, exclude=self.out_dir)
+        skipped = [{"source": f.source, "reason": f.reason} for f in found if f.status == "skipped"]
+        outcomes, pending = self._plan([f for f in found if f.status != "skipped"])
         self.progress.total = len(pending)
         self.progress.resumed = sum(o.status == "resumed" for o in outcomes)
         self.on_event("plan", None, self.progress)
         interrupted = self._summarise(pending)
         tables = self._write_tables(outcomes)
+        stale, pruned = self._stale(outcomes, interrupted)
         manifest = build_manifest(
             settings=self.settings,
             settings_key=self.settings_key,
@@ -142,6 +145,9 @@ class _Run:
             seconds=time.monotonic() - clock,
             interrupted=interrupted,
             tables=tables,
+            skipped=skipped,
+            stale=stale,
+            pruned=pruned,
         )
         write_manifest(self.out_dir, manifest)
         return BatchResult(self.out_dir, outcomes, manifest)
@@ -264,6 +270,19 @@ class _Run:
             self.progress.tokens = self.budget.tokens
             self.progress.cost = self.budget.cost
             self.on_event(kind, outcome, self.progress)
+
+    def _stale(self, outcomes: list[FileOutcome], interrupted: bool) -> tuple[list[str], int]:
+        """The outputs in reports/ that belong to no input of this run, and how many of them
+        were removed (with ``prune``, and only after a run that was not interrupted)."""
+        keep = {o.stem for o in outcomes if o.summary is not None and o.stem}
+        stale = outputs.stale_reports(self.out_dir, keep)
+        pruned = 0
+        if self.settings.prune and not interrupted:
+            for path in stale:
+                path.unlink(missing_ok=True)
+                pruned += 1
+        names = [f"{outputs.REPORTS_DIR}/{path.name}" for path in stale]
+        return names, pruned
 
     def _write_tables(self, outcomes: list[FileOutcome]) -> dict[str, str]:
         lines = []

@@ -30,6 +30,7 @@ class BatchSettings:
     max_tokens: int | None = None
     max_cost: float | None = None
     resume: bool = True
+    prune: bool = False  # remove the outputs in reports/ that belong to no input named
 
     def __post_init__(self) -> None:
         check_engine(self.engine)

@@ -79,6 +79,12 @@ def main(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="summarise again the reports the journal lists as done")
     ] = False,
+    prune: Annotated[
+        bool,
+        typer.Option(
+            "--prune", help="remove the outputs in OUT/reports whose input is gone or was edited"
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="no progress bar or summary; errors only")
     ] = False,
@@ -113,6 +119,7 @@ def main(
             max_tokens=max_tokens,
             max_cost=max_cost,
             resume=not fresh,
+            prune=prune,
         )
     )
     console = Console(stderr=True)
@@ -123,7 +130,8 @@ def main(
         nonlocal task
         if display is None:
             return
-        if kind == "plan":
+        if kind == "plan":  # the display starts once the inputs are known, not before an error
+            display.start()
             label = f"resuming ({progress.resumed} done)" if progress.resumed else "summarising"
             task = display.add_task(label, total=progress.total, failed=0, tokens=0)
             return
@@ -142,15 +150,13 @@ def main(
             message = escape(f"{outcome.source}: {outcome.reason}")
             display.console.print(f"[red]failed[/] {message}", highlight=False)
 
-    if display is not None:
-        display.start()
     try:
         result = run_guarded(lambda: run_batch(inputs, out, settings, on_event=on_event))
     except KeyboardInterrupt:
         typer.echo("interrupted: re-run the same command to finish", err=True)
         raise typer.Exit(130) from None
     finally:
-        if display is not None:
+        if display is not None and display.live.is_started:
             display.stop()
     _report(result, console, quiet)
     raise typer.Exit(result.exit_code)
@@ -185,4 +191,21 @@ def _report(result: BatchResult, console: Console, quiet: bool) -> None:
         console.print("the budget was reached: re-run with a larger one to finish", highlight=False)
     elif manifest["status"] == "interrupted":
         console.print("interrupted: re-run the same command to finish", highlight=False)
+    if manifest["skipped"]:
+        console.print(
+            f"{len(manifest['skipped'])} hidden file(s) or folder(s) not read "
+            "(manifest.json names them)",
+            highlight=False,
+        )
+    if manifest["stale_outputs"]:
+        console.print(
+            f"{len(manifest['stale_outputs'])} file(s) in reports/ belong to no input "
+            "(deleted or edited since): manifest.json lists them, --prune removes them",
+            highlight=False,
+        )
+    if manifest["pruned_outputs"]:
+        console.print(
+            f"removed {len(manifest['pruned_outputs'])} file(s) of inputs gone or edited",
+            highlight=False,
+        )
     console.print(f"outputs in {result.out_dir} (manifest.json lists failures)", highlight=False)

@@ -64,7 +64,7 @@ def collect(
             _add(found, source, summary)
     if files:
         # Expanded here so that the panel's own outputs are never read as reports.
-        named = [item.source for item in discover(files, exclude=out_dir)]
+        named = [item.source for item in discover(files, exclude=out_dir) if item.status != "skipped"]
         result = run_batch(named, out_dir / BATCH_DIR, settings, on_event=on_event, stop=stop)
         found.batch = result
         for outcome in result.outcomes:
