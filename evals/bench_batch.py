@@ -1,11 +1,13 @@
-"""Throughput of ``summarizer batch``: the rules engine on one core, the LLM engine on a server.
+"""Throughput of ``summarizer batch``: the rules engine on every core, the LLM engine on a server.
 
-    .venv/bin/python evals/bench_batch.py rules [--reports 200]
+    .venv/bin/python evals/bench_batch.py ../shared/datasets/corpus [--concurrency 1 2]
+    .venv/bin/python evals/bench_batch.py rules [--reports 200] [--concurrency 1 2]
     .venv/bin/python evals/bench_batch.py llm [--reports 60 --concurrency 16 --latency 1]
 
-``rules`` summarises N variants of the seed reports (each a seed with a numbered line
-added, so every file has its own hash) with one worker pinned to one CPU core, through the
-same library call the CLI makes (outputs, journal and fsyncs included).
+``rules`` summarises a folder of reports (or N variants of the seed reports, each a seed with
+a numbered line added, so every file has its own hash) once at each concurrency, in one run,
+through the same call the CLI makes (worker processes, outputs, journal and fsyncs
+included); it prints reports per second, the speed-up, and whether the outputs are identical.
 
 ``llm`` runs the LLM engine against the fault-injecting OpenAI-compatible server of
 ``tests/fault_server.py`` (a test double that answers every call after ``--latency``
@@ -50,26 +52,49 @@ def _run(folder: Path, out: Path, settings: BatchSettings) -> tuple[BatchResult,
     return result, time.perf_counter() - clock
 
 
-def bench_rules(reports: int, concurrency: int) -> int:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+def _written(out: Path) -> dict[str, bytes]:
+    """What a batch writes that must not depend on the run (timings aside)."""
+    files = {f"reports/{p.name}": p.read_bytes() for p in sorted((out / "reports").iterdir())}
+    for name in ("index.jsonl", "targets.csv"):
+        files[name] = (out / name).read_bytes()
+    return files
+
+
+def bench_rules(folder: Path | None, reports: int, levels: list[int]) -> int:
+    """The rules engine over ``folder`` (or ``reports`` seed variants) at each concurrency in
+    ``levels``, one run after the other in this process; the outputs must be identical."""
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
-        folder = Path(tmp, "in")
-        sizes = sum(p.stat().st_size for p in write_variants(folder, reports))
-        result, wall = _run(
-            folder, Path(tmp, "out"), BatchSettings(engine="rules", concurrency=concurrency)
-        )
-        counts = result.manifest["counts"]
-        print(
-            f"rules engine, {reports} reports ({sizes / 1e6:.1f} MB), {concurrency} worker(s) on 1 core"
-        )
-        inside = sum(o.seconds for o in result.outcomes if o.status == "ok")
-        print(f"  summarised {counts['summarised']}, failed {counts['failed']}")
-        print(f"  in the library call (load + summarise): {inside:.2f} s; the rest is batch I/O")
-        print(
-            f"  wall {wall:.2f} s = {reports / wall:.1f} reports/s, {1000 * wall / reports:.0f} ms/report"
-        )
-        return result.exit_code
+        if folder is None:
+            folder = Path(tmp, "in")
+            write_variants(folder, reports)
+        files = [p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")]
+        sizes = sum(p.stat().st_size for p in files)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        print(f"rules engine, {folder} ({len(files)} files, {sizes / 1e6:.1f} MB), {cores} cores")
+        rates: dict[int, float] = {}
+        first: dict[str, bytes] | None = None
+        code = 0
+        for level in levels:
+            out = Path(tmp, f"out-{level}")
+            result, wall = _run(folder, out, BatchSettings(engine="rules", concurrency=level))
+            counts = result.manifest["counts"]
+            done = counts["summarised"]
+            rates[level] = done / wall
+            written = _written(out)
+            same = "" if first is None else (", outputs identical" if written == first else
+                                              ", OUTPUTS DIFFER")
+            if first is not None and written != first:
+                code = 1
+            first = first or written
+            print(
+                f"  concurrency {level}: {done} summarised, {counts['failed']} failed in "
+                f"{wall:.2f} s = {rates[level]:.2f} reports/s{same}"
+            )
+            code = code or result.exit_code
+        base = rates[levels[0]]
+        for level in levels[1:]:
+            print(f"  speed-up at {level} over {levels[0]}: {rates[level] / base:.2f}x")
+        return code
 
 
 def _empty_answer(request: object) -> object:
@@ -157,9 +182,10 @@ def bench_llm(reports: int, concurrency: int, latency: float, answers: str) -> i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="engine", required=True)
-    rules = sub.add_parser("rules", help="the rules engine on one core")
-    rules.add_argument("--reports", type=int, default=200)
-    rules.add_argument("--concurrency", type=int, default=1)
+    rules = sub.add_parser("rules", help="the rules engine at one or more concurrencies")
+    rules.add_argument("folder", nargs="?", type=Path, help="reports (default: seed variants)")
+    rules.add_argument("--reports", type=int, default=200, help="seed variants without a folder")
+    rules.add_argument("--concurrency", type=int, nargs="+", default=[1, 2])
     llm = sub.add_parser("llm", help="the LLM engine against the fault-injecting server")
     llm.add_argument("--reports", type=int, default=60)
     llm.add_argument("--concurrency", type=int, default=16)
@@ -170,9 +196,12 @@ def main() -> None:
         default="grounded",
         help="what the server answers: sentences quoted from each call's text, or empty lists",
     )
-    args = parser.parse_args()
+    argv = sys.argv[1:]
+    if argv and argv[0] not in ("rules", "llm", "-h", "--help"):
+        argv = ["rules", *argv]  # bench_batch.py FOLDER ...: the rules engine
+    args = parser.parse_args(argv)
     if args.engine == "rules":
-        sys.exit(bench_rules(args.reports, args.concurrency))
+        sys.exit(bench_rules(args.folder, args.reports, args.concurrency))
     sys.exit(bench_llm(args.reports, args.concurrency, args.latency, args.answers))
 
 

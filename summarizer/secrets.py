@@ -35,11 +35,16 @@ __all__ = ["FRAGMENT", "redact", "remember", "known_secrets"]
 FRAGMENT = 8  # characters: a piece of a key this long is treated as the key
 _SPREAD = 6  # a piece may stretch over this many characters (unescaped) per character of the key
 
+# Shapes of a key, each with the words (in lower case) one of which it needs: a text without
+# them is not scanned (most of what is written has none).
 _SECRET_PATTERNS = [
-    re.compile(r"\b(?:sk|pk|rk|ak)-[A-Za-z0-9_\-]{6,}"),
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]{6,}"),
-    re.compile(
-        r"(?i)((?:api[_-]?key|authorization|token|secret)['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]{6,}"
+    (re.compile(r"\b(?:sk|pk|rk|ak)-[A-Za-z0-9_\-]{6,}"), ("k-",)),
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._\-~+/=]{6,}"), ("bearer",)),
+    (
+        re.compile(
+            r"(?i)((?:api[_-]?key|authorization|token|secret)['\"]?\s*[:=]\s*['\"]?)[^\s'\",}]{6,}"
+        ),
+        ("api", "authorization", "token", "secret"),
     ),
 ]
 _SECRET_ENV = re.compile(r"(?:API_KEY|_TOKEN|_SECRET|ACCESS_KEY)$")
@@ -82,8 +87,10 @@ def redact(text: str, secrets: Sequence[str] = ()) -> str:
     long_enough = tuple(s for s in known if len(_skeleton_of(s)) >= FRAGMENT)
     if long_enough and len(text) >= FRAGMENT:
         text = _without_pieces(text, _pieces(long_enough))
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
+    lower = text.lower()
+    for pattern, needs in _SECRET_PATTERNS:
+        if any(word in lower for word in needs):
+            text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)
     return text
 
 

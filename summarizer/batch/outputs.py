@@ -16,16 +16,19 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from summarizer.batch.atomic import fsync_dir, write_atomic
-from summarizer.schema import ReportSummary
+from summarizer.schema import ReportSummary, Usage
 from summarizer.spreadsheet import csv_text, put_xlsx_cell
 
 __all__ = [
     "REPORTS_DIR",
+    "Rendered",
+    "render",
+    "report_fields",
     "stale_reports",
     "ReportFiles",
     "report_files",
@@ -79,17 +82,52 @@ def stable(summary: ReportSummary) -> ReportSummary:
     return summary.model_copy(update={"engine": engine})
 
 
-def write_report(out_dir: Path, stem: str, summary: ReportSummary) -> str:
-    """Write a report's JSON and Markdown atomically; return the JSON's sha256."""
-    from summarizer.render import to_markdown
+@dataclass
+class Rendered:
+    """A report's summary as written (:func:`stable`): its JSON and Markdown text, what the
+    index and the targets table take from it, and the engine's usage.  Made where the report
+    is summarised (a worker process), so the batch parses the JSON only if it needs the
+    summary itself (:attr:`summary`)."""
 
-    files = report_files(out_dir, stem)
+    json: str
+    markdown: str
+    usage: Usage  # seconds included (left out of what is written)
+    fields: dict[str, Any]  # the index line's fields that come from the summary
+    rows: list[dict[str, Any]]  # the targets table's rows
+    _summary: ReportSummary | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def summary(self) -> ReportSummary:
+        if self._summary is None:
+            self._summary = ReportSummary.model_validate_json(self.json)
+        return self._summary
+
+    def __getstate__(self) -> dict[str, Any]:  # sent between processes without the object
+        return {**self.__dict__, "_summary": None}
+
+
+def render(summary: ReportSummary) -> Rendered:
+    from summarizer.render import targets_rows, to_markdown
+
     stable_summary = stable(summary)
-    text = stable_summary.to_json() + "\n"
-    write_atomic(files.json, text, sync_dir=False)
-    write_atomic(files.markdown, to_markdown(stable_summary), sync_dir=False)
+    return Rendered(
+        json=stable_summary.to_json() + "\n",
+        markdown=to_markdown(stable_summary),
+        usage=summary.engine.usage,
+        fields=report_fields(stable_summary),
+        rows=targets_rows(stable_summary),
+        _summary=stable_summary,
+    )
+
+
+def write_report(out_dir: Path, stem: str, summary: ReportSummary | Rendered) -> str:
+    """Write a report's JSON and Markdown atomically; return the JSON's sha256."""
+    rendered = summary if isinstance(summary, Rendered) else render(summary)
+    files = report_files(out_dir, stem)
+    write_atomic(files.json, rendered.json, sync_dir=False)
+    write_atomic(files.markdown, rendered.markdown, sync_dir=False)
     fsync_dir(files.json.parent)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(rendered.json.encode("utf-8")).hexdigest()
 
 
 def read_report(out_dir: Path, stem: str, sha256: str | None = None) -> ReportSummary | None:
@@ -117,10 +155,33 @@ def index_line(source: str, status: str, **fields: Any) -> dict[str, Any]:
     }
 
 
-def report_line(source: str, sha256: str, stem: str, summary: ReportSummary) -> dict[str, Any]:
-    """The index line of a summarised report."""
+def report_fields(summary: ReportSummary) -> dict[str, Any]:
+    """What a report's index line says of its summary."""
     meta, usage = summary.meta, summary.engine.usage
     verification = summary.verification
+    return {
+        "region": meta.region,
+        "level": meta.level,
+        "year": meta.year,
+        "title": meta.title,
+        "kind": meta.kind,
+        "targets": len(summary.targets),
+        "numbers_total": verification.numbers_total if verification else None,
+        "numbers_grounded": verification.numbers_grounded if verification else None,
+        "warnings": [warning.code for warning in summary.warnings],
+        "engine": summary.engine.name,
+        "model": summary.engine.model,
+        "prompt_version": summary.engine.prompt_version,
+        "tokens": usage.tokens_in + usage.tokens_out,
+        "cost_usd": usage.cost_usd,
+    }
+
+
+def report_line(
+    source: str, sha256: str, stem: str, summary: ReportSummary | dict[str, Any]
+) -> dict[str, Any]:
+    """The index line of a summarised report (from its summary or its :func:`report_fields`)."""
+    fields = summary if isinstance(summary, dict) else report_fields(summary)
     return index_line(
         source,
         "ok",
@@ -128,20 +189,7 @@ def report_line(source: str, sha256: str, stem: str, summary: ReportSummary) -> 
         report=stem,
         json=f"{REPORTS_DIR}/{stem}.json",
         markdown=f"{REPORTS_DIR}/{stem}.md",
-        region=meta.region,
-        level=meta.level,
-        year=meta.year,
-        title=meta.title,
-        kind=meta.kind,
-        targets=len(summary.targets),
-        numbers_total=verification.numbers_total if verification else None,
-        numbers_grounded=verification.numbers_grounded if verification else None,
-        warnings=[warning.code for warning in summary.warnings],
-        engine=summary.engine.name,
-        model=summary.engine.model,
-        prompt_version=summary.engine.prompt_version,
-        tokens=usage.tokens_in + usage.tokens_out,
-        cost_usd=usage.cost_usd,
+        **fields,
     )
 
 
@@ -152,13 +200,15 @@ def write_index(out_dir: Path, lines: Iterable[dict[str, Any]]) -> Path:
     return path
 
 
-def _target_table(reports: list[tuple[str, ReportSummary]]) -> tuple[list[str], list[list[Any]]]:
+def _target_table(
+    reports: list[tuple[str, ReportSummary | list[dict[str, Any]]]],
+) -> tuple[list[str], list[list[Any]]]:
     from summarizer.render import targets_rows
 
     header: list[str] = ["report"]
     rows: list[dict[str, Any]] = []
     for stem, summary in reports:
-        for row in targets_rows(summary):
+        for row in summary if isinstance(summary, list) else targets_rows(summary):
             for key in row:
                 if key not in header:
                     header.append(key)
@@ -166,8 +216,11 @@ def _target_table(reports: list[tuple[str, ReportSummary]]) -> tuple[list[str], 
     return header, [[row.get(key) for key in header] for row in rows]
 
 
-def write_targets(out_dir: Path, reports: list[tuple[str, ReportSummary]]) -> list[Path]:
-    """Write every target of every report as CSV, and as Excel when openpyxl is installed.
+def write_targets(
+    out_dir: Path, reports: list[tuple[str, ReportSummary | list[dict[str, Any]]]]
+) -> list[Path]:
+    """Write every target of every report (its summary, or its rows of targets) as CSV, and
+    as Excel when openpyxl is installed.
 
     Report text and file names never become formulas (:mod:`summarizer.spreadsheet`).
     """

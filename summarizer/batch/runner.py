@@ -1,7 +1,10 @@
 """Run a batch: plan from the journal, summarise the rest concurrently, write the tables.
 
-Each report is summarised by one library call (``summarize_document``) in a worker thread;
-its JSON and Markdown are written atomically, then a journal line marks it finished.  A
+Each report is summarised by one library call (``summarize_document``) from a worker thread:
+with the rules engine the call runs in a worker process (:mod:`summarizer.batch.workers`, one
+per thread, so a batch uses every core; the Markdown and JSON are rendered there too, and a
+report past the time limit fails alone); with a model, in the thread itself.  Its JSON and
+Markdown are written atomically, then a journal line marks it finished.  A
 killed run therefore leaves only whole files, and the next run skips exactly the reports
 the journal vouches for (their JSON is checked against the hash the journal recorded).
 """
@@ -26,14 +29,15 @@ from summarizer.batch.inputs import Found, discover
 from summarizer.batch.journal import JOURNAL_NAME, Journal
 from summarizer.batch.manifest import build_manifest, write_manifest
 from summarizer.batch.naming import Namer
-from summarizer.batch.settings import BatchSettings
+from summarizer.batch.settings import RULES_TIME_LIMIT, BatchSettings
 from summarizer.batch.status import BatchProgress, FileOutcome, Status
+from summarizer.batch.workers import WorkerPool
 from summarizer.errors import InputError, SummarizerError
 from summarizer.schema import ReportSummary, Usage
 
 __all__ = ["Summarize", "BatchResult", "run_batch"]
 
-Summarize = Callable[[Path], ReportSummary]
+Summarize = Callable[[Path], "ReportSummary | outputs.Rendered"]
 EventHandler = Callable[[str, "FileOutcome | None", "BatchProgress"], None]
 
 
@@ -61,6 +65,20 @@ def _library_summarize(settings: BatchSettings) -> Summarize:
 
     engine = settings.create_engine()
     return lambda path: summarize_document(load_path(path), engine=engine)
+
+
+_ENGINES: dict[str, Any] = {}  # in a worker process: its engine, made once
+
+
+def render_file(path: str, engine: str) -> outputs.Rendered:
+    """In a worker process: one report summarised and rendered."""
+    from summarizer.engines import create_engine
+    from summarizer.pipeline import summarize_document
+    from summarizer.report.load import load_path
+
+    if engine not in _ENGINES:
+        _ENGINES[engine] = create_engine(engine)
+    return outputs.render(summarize_document(load_path(Path(path)), engine=_ENGINES[engine]))
 
 
 @contextmanager
@@ -114,6 +132,11 @@ class _Run:
         self.arguments = arguments
         self.out_dir = out_dir
         self.settings = settings
+        self.pool: WorkerPool | None = None
+        if summarize is None and settings.engine == "rules":
+            limit = settings.time_limit or RULES_TIME_LIMIT
+            self.pool = WorkerPool(settings.concurrency, time_limit=limit)
+            summarize = self._in_worker
         self.summarize = summarize or _library_summarize(settings)
         self.on_event = on_event or (lambda kind, outcome, progress: None)
         self.stop = stop or threading.Event()
@@ -133,7 +156,11 @@ class _Run:
         self.progress.total = len(pending)
         self.progress.resumed = sum(o.status == "resumed" for o in outcomes)
         self.on_event("plan", None, self.progress)
-        interrupted = self._summarise(pending)
+        try:
+            interrupted = self._summarise(pending)
+        finally:
+            if self.pool is not None:
+                self.pool.close()
         tables = self._write_tables(outcomes)
         stale, pruned = self._stale(outcomes, interrupted)
         manifest = build_manifest(
@@ -173,7 +200,7 @@ class _Run:
                 namer.claim(record["stem"], item.sha256)
                 usage = Usage.model_validate(record.get("usage") or {})
                 outcomes.append(
-                    FileOutcome(item, "resumed", record["stem"], usage=usage, summary=summary)
+                    FileOutcome(item, "resumed", record["stem"], usage=usage, read=summary)
                 )
             else:
                 outcome = FileOutcome(item, "not_started")
@@ -188,7 +215,10 @@ class _Run:
         """Run the pending reports; True if interrupted (Ctrl-C)."""
         if not pending:
             return False
-        with ThreadPoolExecutor(self.settings.concurrency, "batch") as pool:
+        # With worker processes, twice as many threads as workers: while one thread writes a
+        # report's files and its journal line, another has already handed the worker its next.
+        threads = self.settings.concurrency * (2 if self.pool is not None else 1)
+        with ThreadPoolExecutor(threads, "batch") as pool:
             # Largest first: a long report started last would keep the batch waiting alone.
             ordered = sorted(pending, key=lambda outcome: -outcome.found.size)
             futures = [pool.submit(self._one, outcome) for outcome in ordered]
@@ -203,6 +233,11 @@ class _Run:
             future.result()  # re-raise a bug in the runner itself
         return self.stop.is_set()
 
+    def _in_worker(self, path: Path) -> outputs.Rendered:
+        assert self.pool is not None
+        rendered: outputs.Rendered = self.pool.call(render_file, str(path), self.settings.engine)
+        return rendered
+
     def _one(self, outcome: FileOutcome) -> None:
         if self.stop.is_set():
             outcome.reason = "the batch was interrupted"
@@ -216,9 +251,10 @@ class _Run:
             outcome.reason = "the batch was interrupted"
             return
         clock = time.monotonic()
-        summary = None
+        rendered = None
         try:
-            summary = self.summarize(outcome.found.path)
+            result = self.summarize(outcome.found.path)
+            rendered = result if isinstance(result, outputs.Rendered) else outputs.render(result)
         except SummarizerError as error:
             outcome.status, outcome.reason = "failed", self._scrub(str(error))
         except Exception as error:  # one bad input must not stop the batch
@@ -226,9 +262,9 @@ class _Run:
             outcome.reason = self._scrub(f"internal error: {type(error).__name__}: {error}")
         finally:
             outcome.seconds = time.monotonic() - clock
-            self.budget.finish(summary.engine.usage if summary else None)
-        if summary is not None:
-            self._keep(outcome, summary)
+            self.budget.finish(rendered.usage if rendered else None)
+        if rendered is not None:
+            self._keep(outcome, rendered)
         self._event("finished", outcome)
 
     def _scrub(self, message: str) -> str:
@@ -239,11 +275,11 @@ class _Run:
 
         return redact(message, self.settings.secrets())
 
-    def _keep(self, outcome: FileOutcome, summary: ReportSummary) -> None:
+    def _keep(self, outcome: FileOutcome, rendered: outputs.Rendered) -> None:
         assert outcome.stem is not None and outcome.found.sha256 is not None
         try:
-            json_sha = outputs.write_report(self.out_dir, outcome.stem, summary)
-            usage = summary.engine.usage
+            json_sha = outputs.write_report(self.out_dir, outcome.stem, rendered)
+            usage = rendered.usage
             self.journal.append(
                 Journal.key(outcome.found.sha256, self.settings_key),
                 sha256=outcome.found.sha256,
@@ -259,7 +295,7 @@ class _Run:
             outcome.reason = f"cannot write the outputs: {error.strerror or error}"
             return
         outcome.status, outcome.usage = "ok", usage
-        outcome.summary = outputs.stable(summary)
+        outcome.rendered = rendered
 
     def _event(self, kind: str, outcome: FileOutcome) -> None:
         with self.lock:
@@ -274,7 +310,7 @@ class _Run:
     def _stale(self, outcomes: list[FileOutcome], interrupted: bool) -> tuple[list[str], int]:
         """The outputs in reports/ that belong to no input of this run, and how many of them
         were removed (with ``prune``, and only after a run that was not interrupted)."""
-        keep = {o.stem for o in outcomes if o.summary is not None and o.stem}
+        keep = {o.stem for o in outcomes if o.done and o.stem}
         stale = outputs.stale_reports(self.out_dir, keep)
         pruned = 0
         if self.settings.prune and not interrupted:
@@ -286,13 +322,20 @@ class _Run:
 
     def _write_tables(self, outcomes: list[FileOutcome]) -> dict[str, str]:
         lines = []
-        reports: list[tuple[str, ReportSummary]] = []
+        reports: list[tuple[str, ReportSummary | list[dict[str, Any]]]] = []
         for outcome in outcomes:
             found = outcome.found
-            if outcome.summary is not None and outcome.stem and found.sha256:
-                summary = outcome.summary
-                reports.append((outcome.stem, summary))
-                lines.append(outputs.report_line(found.source, found.sha256, outcome.stem, summary))
+            if outcome.done and outcome.stem and found.sha256:
+                # a new report's rows and fields as rendered; a resumed one's from its summary
+                rows: ReportSummary | list[dict[str, Any]]
+                fields: ReportSummary | dict[str, Any]
+                if outcome.rendered is not None:
+                    rows, fields = outcome.rendered.rows, outcome.rendered.fields
+                else:
+                    assert outcome.read is not None
+                    rows = fields = outcome.read
+                reports.append((outcome.stem, rows))
+                lines.append(outputs.report_line(found.source, found.sha256, outcome.stem, fields))
             elif outcome.status == "duplicate":
                 lines.append(
                     outputs.index_line(

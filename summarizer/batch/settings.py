@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["BatchSettings"]
 
 MAX_CONCURRENCY = 64
+RULES_TIME_LIMIT = 60.0  # seconds per report; the longest real report takes under 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ class BatchSettings:
     max_cost: float | None = None
     resume: bool = True
     prune: bool = False  # remove the outputs in reports/ that belong to no input named
+    # Seconds one report may take with the rules engine before its worker is stopped and the
+    # report failed (a pathological input); None: RULES_TIME_LIMIT.
+    time_limit: float | None = None
 
     def __post_init__(self) -> None:
         check_engine(self.engine)
@@ -40,6 +44,12 @@ class BatchSettings:
             raise InputError(f"concurrency must be between 1 and {MAX_CONCURRENCY}")
         if self.max_tokens is not None and self.max_tokens <= 0:
             raise InputError("--max-tokens must be positive")
+        if self.time_limit is not None and not self.time_limit > 0:
+            raise InputError("--time-limit must be positive")
+        if self.time_limit is not None and self.engine != "rules":
+            raise InputError(
+                "--time-limit applies to the rules engine (a model call has its own --timeout)"
+            )
         if self.max_cost is not None and not self.max_cost > 0:
             raise InputError("--max-cost must be positive")
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from summarizer.batch.inputs import Found
+from summarizer.batch.outputs import Rendered
 from summarizer.schema import ReportSummary, Usage
 
 __all__ = ["Status", "FileOutcome", "BatchProgress"]
@@ -23,11 +24,24 @@ class FileOutcome:
     reason: str | None = None
     usage: Usage | None = None
     seconds: float = 0.0
-    summary: ReportSummary | None = field(default=None, repr=False)
+    # a resumed report's summary, read back; a new one's rendered outputs (parsed when asked)
+    read: ReportSummary | None = field(default=None, repr=False)
+    rendered: Rendered | None = field(default=None, repr=False)
 
     @property
     def source(self) -> str:
         return self.found.source
+
+    @property
+    def summary(self) -> ReportSummary | None:
+        if self.rendered is not None:
+            return self.rendered.summary
+        return self.read
+
+    @property
+    def done(self) -> bool:
+        """Whether this input has its outputs (summarised now or before)."""
+        return self.rendered is not None or self.read is not None
 
 
 @dataclass

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
@@ -43,6 +46,33 @@ def build_engine(engine: str, **llm_flags: Any) -> Engine:
     return run_guarded(lambda: create_engine("llm", load_config(given)))
 
 
+@contextmanager
+def time_limit(seconds: float | None, what: str) -> Iterator[None]:
+    """Stop the block with a one-line error once it has run ``seconds`` (a pathological
+    input): a timer signal in the main thread; elsewhere, or without timers, no limit."""
+    if (
+        seconds is None
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
+        yield
+        return
+    from summarizer.batch.workers import WorkTimeout
+
+    def expire(signum: int, frame: object) -> None:
+        raise WorkTimeout(
+            f"{what}: took longer than {seconds:g} s and was stopped (a pathological input?)"
+        )
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def run_guarded(action: Callable[[], T]) -> T:
     """Run an action; a SummarizerError becomes one line on stderr and exit code 2."""
     try:
@@ -73,6 +103,7 @@ ConcurrencyOption = Annotated[
         "--concurrency",
         "-j",
         envvar="SUMMARIZER_CONCURRENCY",
-        help="reports summarised at once (default 4 for a model server, else 1)",
+        help="reports summarised at once (default: one per core with the rules engine, 4 with "
+        "a model server, 1 with the built-in model)",
     ),
 ]

@@ -52,8 +52,13 @@ def _progress_display(console: Console) -> Progress:
 
 
 def _default_concurrency(llm: LLMConfig | None) -> int:
-    """1 for the rules engine (CPU-bound) and the built-in model (one CPU server), else 4."""
-    return 4 if llm is not None and not llm.is_local else 1
+    """The rules engine: one worker process per core; the built-in model (one CPU server): 1;
+    a model server: 4."""
+    if llm is None:
+        from summarizer.batch.workers import default_workers
+
+        return default_workers()
+    return 1 if llm.is_local else 4
 
 
 def main(
@@ -79,6 +84,14 @@ def main(
     fresh: Annotated[
         bool, typer.Option("--fresh", help="summarise again the reports the journal lists as done")
     ] = False,
+    time_limit: Annotated[
+        float | None,
+        typer.Option(
+            "--time-limit",
+            help="seconds one report may take with the rules engine before it is stopped and "
+            "failed (default 60)",
+        ),
+    ] = None,
     prune: Annotated[
         bool,
         typer.Option(
@@ -120,6 +133,7 @@ def main(
             max_cost=max_cost,
             resume=not fresh,
             prune=prune,
+            time_limit=time_limit,
         )
     )
     console = Console(stderr=True)

@@ -23,6 +23,7 @@ from rich.markup import escape
 
 from summarizer.cli._common import (
     ApiBaseOption,
+    ConcurrencyOption,
     EngineOption,
     ModelOption,
     build_engine,
@@ -83,6 +84,7 @@ def run(
             "the rest of the summary comes from the segmenter's structure",
         ),
     ] = None,
+    concurrency: ConcurrencyOption = None,
 ) -> None:
     """Score an engine on every case of a dataset folder."""
     if ctx.invoked_subcommand is not None:
@@ -112,6 +114,7 @@ def run(
             llm=llm,
             parts=parts,
             cache_dir=None if no_cache else _default_cache(out),
+            concurrency=concurrency,
         )
     )
     data = run_guarded(lambda: load_dataset(dataset, case or None))

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli._common import build_engine, check_engine, run_guarded
+from summarizer.cli._common import build_engine, check_engine, run_guarded, time_limit
 
 if TYPE_CHECKING:
     from summarizer.engines import EngineProgress
@@ -79,7 +79,15 @@ def main(
         }  # fmt: skip
     chosen = build_engine(engine, **flags)
     on_progress = None if quiet or engine != "llm" else _report_progress
-    summary = run_guarded(lambda: summarize_path(path, engine=chosen, on_progress=on_progress))
+    if engine == "rules":
+        from summarizer.batch.settings import RULES_TIME_LIMIT
+
+        with time_limit(RULES_TIME_LIMIT, path.name):
+            summary = run_guarded(lambda: summarize_path(path, engine=chosen))
+    else:
+        summary = run_guarded(
+            lambda: summarize_path(path, engine=chosen, on_progress=on_progress)
+        )
     typer.echo(summary.to_json() if format is Format.json else to_markdown(summary))
 
 

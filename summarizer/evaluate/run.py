@@ -1,13 +1,16 @@
 """Running an engine over every case of a dataset and scoring what it returns.
 
 The harness is a thin client: each case is one call of
-:func:`summarizer.pipeline.summarize_text`, and the summary is scored as it comes back.
+:func:`summarizer.pipeline.summarize_text`, and the summary is scored as it comes back, in
+case-id order.  With the rules engine the calls run in worker processes, one per core by
+default (:mod:`summarizer.batch.workers`); the results are the same at any concurrency.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 from summarizer import __version__
 from summarizer.errors import SummarizerError
@@ -26,6 +29,27 @@ def _summarizer(settings: EvalSettings) -> Callable[[Case], ReportSummary]:
 
     engine = settings.create_engine()
     return lambda case: summarize_text(case.text, name=case.case_id, engine=engine)
+
+
+def summarize_case(text: str, case_id: str) -> str:
+    """In a worker process: a case summarised by the rules engine, as JSON."""
+    from summarizer.pipeline import summarize_text
+
+    return summarize_text(text, name=case_id).to_json()
+
+
+def _in_workers(workers: int) -> Callable[[Case], ReportSummary]:
+    from summarizer.batch.workers import WorkerPool
+
+    pool = WorkerPool(workers)
+
+    def call(case: Case) -> ReportSummary:
+        return ReportSummary.model_validate_json(
+            pool.call(summarize_case, case.text, case.case_id)
+        )
+
+    call.pool = pool  # type: ignore[attr-defined]
+    return call
 
 
 def _model(settings: EvalSettings) -> str | None:
@@ -55,12 +79,19 @@ def run_dataset(
         if settings.engine == "llm" and settings.cache_dir
         else None
     )
-    call = summarize or _summarizer(settings)
+    workers = settings.concurrency
+    if workers is None and settings.engine == "rules" and summarize is None:
+        from summarizer.batch.workers import default_workers
 
-    results: list[CaseResult] = []
-    timings: list[CaseTiming] = []
-    summaries: dict[str, ReportSummary | None] = {}
-    for case in dataset.cases:
+        workers = default_workers()
+    workers = workers or 1
+    if summarize is None and settings.engine == "rules" and workers > 1:
+        call = _in_workers(workers)
+    else:
+        call = summarize or _summarizer(settings)
+
+    def attempt(case: Case) -> tuple[ReportSummary | None, ReportSummary | None, str | None, float]:
+        """(summary, the cached one, error, seconds) for one case."""
         started = time.perf_counter()
         cached = cache.get(case) if cache else None
         summary: ReportSummary | None = cached
@@ -75,22 +106,25 @@ def run_dataset(
             else:
                 if cache:
                     cache.put(case, summary)
-        seconds = time.perf_counter() - started
-        if summary is None:
-            result = failed_case(case, error or "no summary")
-        else:
-            result = score_case(case, summary)
-        timing = CaseTiming(
-            case_id=case.case_id,
-            seconds=round(seconds, 3),
-            cached=cached is not None,
-            cached_calls=summary.engine.usage.cached_calls if summary else 0,
-        )
-        results.append(result)
-        timings.append(timing)
-        summaries[case.case_id] = summary
-        if on_case:
-            on_case(result, timing)
+        return summary, cached, error, time.perf_counter() - started
+
+    def attempts() -> Iterator[tuple[ReportSummary | None, ReportSummary | None, str | None, float]]:
+        if workers == 1:
+            yield from map(attempt, dataset.cases)
+            return
+        with ThreadPoolExecutor(workers, "eval") as threads:
+            yield from threads.map(attempt, dataset.cases)  # in case order
+
+    results: list[CaseResult] = []
+    timings: list[CaseTiming] = []
+    summaries: dict[str, ReportSummary | None] = {}
+    try:
+        for case, (summary, cached, error, seconds) in zip(dataset.cases, attempts(), strict=True):
+            _record(case, summary, cached, error, seconds, results, timings, summaries, on_case)
+    finally:
+        pool = getattr(call, "pool", None)
+        if pool is not None:
+            pool.close()
 
     produced = [s for s in summaries.values() if s is not None]
     info = RunInfo(
@@ -105,3 +139,32 @@ def run_dataset(
     )
     run = RunResult(info=info, cases=results, totals=total(results))
     return EvalRun(run, Timings(cases=timings), summaries)
+
+
+def _record(
+    case: Case,
+    summary: ReportSummary | None,
+    cached: ReportSummary | None,
+    error: str | None,
+    seconds: float,
+    results: list[CaseResult],
+    timings: list[CaseTiming],
+    summaries: dict[str, ReportSummary | None],
+    on_case: Callable[[CaseResult, CaseTiming], None] | None,
+) -> None:
+    """Score one case's summary and keep its result and timing."""
+    if summary is None:
+        result = failed_case(case, error or "no summary")
+    else:
+        result = score_case(case, summary)
+    timing = CaseTiming(
+        case_id=case.case_id,
+        seconds=round(seconds, 3),
+        cached=cached is not None,
+        cached_calls=summary.engine.usage.cached_calls if summary else 0,
+    )
+    results.append(result)
+    timings.append(timing)
+    summaries[case.case_id] = summary
+    if on_case:
+        on_case(result, timing)

@@ -26,9 +26,14 @@ class EvalSettings:
     llm: LLMConfig | None = field(default=None, repr=False)
     parts: tuple[str, ...] | None = None  # the LLM engine's calls to make; None: all
     cache_dir: Path | None = None
+    # Cases summarised at once; None: one worker process per core with the rules engine
+    # (summarizer.batch.workers), one case at a time with a model.
+    concurrency: int | None = None
 
     def __post_init__(self) -> None:
         check_engine(self.engine)
+        if self.concurrency is not None and not 1 <= self.concurrency <= 64:
+            raise InputError("concurrency must be between 1 and 64")
         if (self.llm is not None or self.parts) and self.engine != "llm":
             raise InputError("model settings apply to the llm engine only (add --engine llm)")
 
