@@ -31,7 +31,7 @@ from summarizer.batch.manifest import build_manifest, write_manifest
 from summarizer.batch.naming import Namer
 from summarizer.batch.settings import RULES_TIME_LIMIT, BatchSettings
 from summarizer.batch.status import BatchProgress, FileOutcome, Status
-from summarizer.batch.workers import WorkerPool
+from summarizer.batch.workers import WorkerPool, shared_pool
 from summarizer.errors import InputError, SummarizerError
 from summarizer.schema import ReportSummary, Usage
 
@@ -134,8 +134,8 @@ class _Run:
         self.settings = settings
         self.pool: WorkerPool | None = None
         if summarize is None and settings.engine == "rules":
-            limit = settings.time_limit or RULES_TIME_LIMIT
-            self.pool = WorkerPool(settings.concurrency, time_limit=limit)
+            self.pool = shared_pool(settings.concurrency)
+            self.time_limit = settings.time_limit or RULES_TIME_LIMIT
             summarize = self._in_worker
         self.summarize = summarize or _library_summarize(settings)
         self.on_event = on_event or (lambda kind, outcome, progress: None)
@@ -156,11 +156,7 @@ class _Run:
         self.progress.total = len(pending)
         self.progress.resumed = sum(o.status == "resumed" for o in outcomes)
         self.on_event("plan", None, self.progress)
-        try:
-            interrupted = self._summarise(pending)
-        finally:
-            if self.pool is not None:
-                self.pool.close()
+        interrupted = self._summarise(pending)
         tables = self._write_tables(outcomes)
         stale, pruned = self._stale(outcomes, interrupted)
         manifest = build_manifest(
@@ -235,7 +231,9 @@ class _Run:
 
     def _in_worker(self, path: Path) -> outputs.Rendered:
         assert self.pool is not None
-        rendered: outputs.Rendered = self.pool.call(render_file, str(path), self.settings.engine)
+        rendered: outputs.Rendered = self.pool.call(
+            render_file, str(path), self.settings.engine, time_limit=self.time_limit
+        )
         return rendered
 
     def _one(self, outcome: FileOutcome) -> None:

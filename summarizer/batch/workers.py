@@ -1,13 +1,16 @@
 """CPU-bound work in worker processes: the rules engine on every core, with a time limit.
 
-    with WorkerPool(4, time_limit=60) as pool:
-        value = pool.call(function, *args)   # from any of up to 4 threads at once
+    with WorkerPool(4) as pool:
+        value = pool.call(function, *args, time_limit=60)   # from up to 4 threads at once
+    shared_pool(4)                                            # one per size, kept warm
 
 Python runs one thread at a time, so the rules engine (pure Python) gains nothing from the
 batch's threads.  A pool of ``size`` processes does the work instead, one call per process at
 a time: a thread of the runner hands its call to an idle worker and waits (without holding the
 interpreter), so the runner's bookkeeping (journal, atomic writes, progress) stays as it is.
 
+- :func:`shared_pool` keeps one pool per size for the life of the process, so that runs one
+  after another (a panel's batches, a test suite) do not start new interpreters each time.
 - A call that runs past ``time_limit`` seconds has its worker killed (and replaced on the next
   call): :class:`WorkTimeout`, a :class:`~summarizer.errors.SummarizerError`, is raised, so a
   pathological input fails alone and the batch goes on.
@@ -25,6 +28,7 @@ picklable.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -32,6 +36,7 @@ import queue
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -40,7 +45,7 @@ from typing import Any
 
 from summarizer.errors import SummarizerError
 
-__all__ = ["WorkerPool", "WorkTimeout", "WorkerDied", "default_workers"]
+__all__ = ["WorkerPool", "WorkTimeout", "WorkerDied", "default_workers", "shared_pool"]
 
 _PRELOAD = ("summarizer.batch.runner", "summarizer.pipeline", "summarizer.render")
 _STOP = None  # the message that tells a worker to leave
@@ -151,19 +156,21 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes, started when first needed (see the module doc)."""
 
-    def __init__(self, size: int, *, time_limit: float | None = None) -> None:
+    def __init__(self, size: int) -> None:
         if size < 1:
             raise ValueError("a pool needs one worker or more")
         self.size = size
-        self.time_limit = time_limit
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(size):
             self._idle.put(None)
         self._workers: set[_Worker] = set()
         self._closed = False
 
-    def call(self, function: Callable[..., Any], *args: Any) -> Any:
-        """``function(*args)`` in a worker; blocks while every worker is busy."""
+    def call(
+        self, function: Callable[..., Any], *args: Any, time_limit: float | None = None
+    ) -> Any:
+        """``function(*args)`` in a worker; blocks while every worker is busy.  Past
+        ``time_limit`` seconds the worker is stopped and :class:`WorkTimeout` raised."""
         if self._closed:
             raise RuntimeError("the pool is closed")
         worker = self._idle.get()
@@ -174,12 +181,11 @@ class WorkerPool:
                 worker = _Worker()
                 self._workers.add(worker)
             worker.calls.send((function, args))
-            if not worker.replies.poll(self.time_limit):
+            if not worker.replies.poll(time_limit):
                 self._discard(worker, kill=True)
                 worker = None
                 raise WorkTimeout(
-                    f"took longer than {self.time_limit:g} s and was stopped (a pathological "
-                    "input?)"
+                    f"took longer than {time_limit:g} s and was stopped (a pathological input?)"
                 )
             try:
                 status, value = worker.replies.recv()
@@ -216,3 +222,22 @@ class WorkerPool:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+_shared: dict[int, WorkerPool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(size: int) -> WorkerPool:
+    """The process's pool of ``size`` workers, made on first use and closed at exit."""
+    with _shared_lock:
+        pool = _shared.get(size)
+        if pool is None or pool._closed:
+            pool = _shared[size] = WorkerPool(size)
+        return pool
+
+
+@atexit.register
+def _close_shared() -> None:
+    for pool in list(_shared.values()):
+        pool.close()

@@ -39,16 +39,15 @@ def summarize_case(text: str, case_id: str) -> str:
 
 
 def _in_workers(workers: int) -> Callable[[Case], ReportSummary]:
-    from summarizer.batch.workers import WorkerPool
+    from summarizer.batch.settings import RULES_TIME_LIMIT
+    from summarizer.batch.workers import shared_pool
 
-    pool = WorkerPool(workers)
+    pool = shared_pool(workers)
 
     def call(case: Case) -> ReportSummary:
-        return ReportSummary.model_validate_json(
-            pool.call(summarize_case, case.text, case.case_id)
-        )
+        text = pool.call(summarize_case, case.text, case.case_id, time_limit=RULES_TIME_LIMIT)
+        return ReportSummary.model_validate_json(text)
 
-    call.pool = pool  # type: ignore[attr-defined]
     return call
 
 
@@ -118,13 +117,8 @@ def run_dataset(
     results: list[CaseResult] = []
     timings: list[CaseTiming] = []
     summaries: dict[str, ReportSummary | None] = {}
-    try:
-        for case, (summary, cached, error, seconds) in zip(dataset.cases, attempts(), strict=True):
-            _record(case, summary, cached, error, seconds, results, timings, summaries, on_case)
-    finally:
-        pool = getattr(call, "pool", None)
-        if pool is not None:
-            pool.close()
+    for case, (summary, cached, error, seconds) in zip(dataset.cases, attempts(), strict=True):
+        _record(case, summary, cached, error, seconds, results, timings, summaries, on_case)
 
     produced = [s for s in summaries.values() if s is not None]
     info = RunInfo(
