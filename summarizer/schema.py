@@ -298,6 +298,15 @@ class EngineInfo(_Model):
     model: str | None = None
     prompt_version: str | None = None
     usage: Usage = Field(default_factory=Usage)
+    profile: Literal["small", "full"] | None = Field(
+        default=None, description="the LLM engine's profile: small (short checked jobs) or full"
+    )
+    labels_asked: int = Field(
+        default=0, description="figures the clause reader could not name, sent to the model"
+    )
+    labels_confirmed: int = Field(
+        default=0, description="of those, the names the clause reader confirmed and kept"
+    )
 
 
 class ReportSummary(_Model):

@@ -35,11 +35,27 @@ class SentCall:
     messages: list[dict[str, Any]]
 
 
+# The task a call is for, by the answer it asks for (not by the prompt's wording).
+_TASKS = {
+    "LabelsAnswer": "labels",
+    "OverviewAnswer": "overview",
+    "TargetsAnswer": "targets",
+    "ReviewAnswer": "review",
+    "ReviewPartAnswer": "review",
+    "ReviewNewAnswer": "review",
+    "TasksAnswer": "tasks",
+    "TasksPlainAnswer": "tasks",
+    "TasksNewAnswer": "tasks",
+}
+
+
 class ScriptedClient:
     """Answers every structured call from ``script``; records what was sent."""
 
-    def __init__(self, script: Script | None = None) -> None:
-        self.config = LLMConfig(model="openai/scripted", api_base="http://scripted.invalid")
+    def __init__(self, script: Script | None = None, *, profile: str | None = None) -> None:
+        self.config = LLMConfig(
+            model="openai/scripted", api_base="http://scripted.invalid", profile=profile
+        )
         self.config = self.config.resolved()
         self.script = script or answer_for
         self.calls: list[SentCall] = []
@@ -58,7 +74,8 @@ class ScriptedClient:
         max_reasks: int | None = None,
     ) -> CallResult:
         request = Request(body={"messages": messages}, headers={})
-        task, text, draft = task_of(request), document_of(request), draft_of(request)
+        task = _TASKS.get(response_model.__name__) or task_of(request)
+        text, draft = document_of(request), draft_of(request)
         self.calls.append(SentCall(task, text, draft, messages))
         attempts: list[tuple[Any, list[str]]] = []
         ctx = {**(context or {}), _ATTEMPTS: attempts}

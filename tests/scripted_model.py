@@ -34,6 +34,8 @@ def task_of(request: Request) -> str:
         return "review"
     if "全文概述" in instructions:
         return "overview"
+    if "给数字命名" in instructions:
+        return "labels"
     return "tasks"
 
 
@@ -68,8 +70,24 @@ def _sentence_after(text: str, title: str) -> str:
     return ""
 
 
+def _name_of(clause: str, number: str) -> str:
+    """A faithful name for ``number`` in ``clause``: the words right after it, else before."""
+    at = clause.find(number)
+    after = re.match(r"[\u4e00-\u9fff]{2,8}", clause[at + len(number) :]) if at >= 0 else None
+    if after:
+        return after.group()
+    return re.split(r"[，,、；;：:的等和]", clause[: max(at, 0)])[-1]
+
+
 def answer_for(task: str, text: str, draft: dict[str, Any]) -> dict[str, Any]:
     """What a faithful model answers to a ``task`` call on ``text`` with ``draft``."""
+    if task == "labels":
+        return {
+            "labels": [
+                {"id": f["id"], "label": _name_of(f["clause"], f["number"])}
+                for f in draft.get("figures", [])
+            ]
+        }
     if task == "targets":
         targets = [
             {"indicator": m.group(1), "target": m.group(2), "quote": m.group(0)}

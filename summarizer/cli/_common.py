@@ -97,6 +97,15 @@ ApiBaseOption = Annotated[
         help="OpenAI-compatible server for the llm engine",
     ),
 ]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile",
+        envvar="SUMMARIZER_LLM_PROFILE",
+        help="llm engine: small (label repair and an overview from the verified digest; the "
+        "built-in model's default) or full (the whole review; any other model's default)",
+    ),
+]
 ConcurrencyOption = Annotated[
     int | None,
     typer.Option(

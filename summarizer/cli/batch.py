@@ -26,6 +26,7 @@ from summarizer.cli._common import (
     ConcurrencyOption,
     EngineOption,
     ModelOption,
+    ProfileOption,
     check_engine,
     fail,
     run_guarded,
@@ -72,6 +73,7 @@ def main(
     engine: EngineOption = "rules",
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
+    profile: ProfileOption = None,
     concurrency: ConcurrencyOption = None,
     max_tokens: Annotated[
         int | None,
@@ -122,7 +124,7 @@ def main(
     if engine == "llm":
         from summarizer.engines.llm.config import load_config
 
-        given = {"model": model, "api_base": api_base}
+        given = {"model": model, "api_base": api_base, "profile": profile}
         llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: BatchSettings(

@@ -26,6 +26,7 @@ from summarizer.cli._common import (
     ConcurrencyOption,
     EngineOption,
     ModelOption,
+    ProfileOption,
     build_engine,
     check_engine,
     fail,
@@ -66,6 +67,7 @@ def run(
     engine: EngineOption = "rules",
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
+    profile: ProfileOption = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="folder for results.json, report.html and predictions"),
@@ -106,7 +108,7 @@ def run(
     if engine == "llm":
         from summarizer.engines.llm.config import load_config
 
-        given = {"model": model, "api_base": api_base}
+        given = {"model": model, "api_base": api_base, "profile": profile}
         llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: EvalSettings(

@@ -63,6 +63,11 @@ def main(
         "--cache/--no-cache", envvar="SUMMARIZER_LLM_CACHE",
         help="reuse earlier answers for the same model, prompt and text",
     )] = True,
+    profile: Annotated[str | None, typer.Option(
+        "--profile", envvar="SUMMARIZER_LLM_PROFILE",
+        help="small (label repair and an overview from the verified digest; the built-in "
+        "model's default) or full (the whole review; any other model's default)",
+    )] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines on stderr")] = False,
 ) -> None:  # fmt: skip
     """Summarise one report."""
@@ -76,6 +81,7 @@ def main(
         flags = {
             "model": model, "api_base": api_base, "api_key_env": api_key_env,
             "timeout": timeout, "mode": mode, "max_reasks": max_reasks, "cache": cache,
+            "profile": profile,
         }  # fmt: skip
     chosen = build_engine(engine, **flags)
     on_progress = None if quiet or engine != "llm" else _report_progress

@@ -26,7 +26,7 @@ from summarizer.report.numbers import same_quantity
 from summarizer.report.wording import value_shape
 from summarizer.schema import Evidence, Quantity
 
-__all__ = ["LABEL_MATCH", "UNBOUND_ZH", "BoundVerdict", "check_bound"]
+__all__ = ["LABEL_MATCH", "UNBOUND_ZH", "BoundVerdict", "check_bound", "confirm_label"]
 
 LABEL_MATCH = 0.6
 UNBOUND_ZH = "数字见于原文，但与该指标的对应未核实"
@@ -74,7 +74,11 @@ def check_bound(
     at = value.find(q.raw)
     lead = value[:at] if at > 0 else ""
     for b in candidates:
-        if not b.label or not _agree(lead, q, indicator, b):
+        if not _agree(lead, q, indicator, b):
+            continue
+        if not b.label:  # read but not named: a name the reader confirms in its clause
+            if confirm_label(index, indicator, q, index.evidence(*b.clause)):
+                return BoundVerdict(True, None, f"bound in the clause as {indicator}")
             continue
         if b.label == indicator:  # no other label can name it better
             return BoundVerdict(True, None, f"bound in the clause as {b.label}")
@@ -90,3 +94,49 @@ def check_bound(
         f"the clause binds it to {first.label}" if first.label else "the clause names no indicator for it"
     )
     return BoundVerdict(False, index.evidence(*first.clause), reason)
+
+
+def confirm_label(index: SourceIndex, name: str, q: Quantity, clause: Evidence) -> bool:
+    """Whether the source binds ``q``, in ``clause``, to ``name``: a name proposed for a figure
+    the clause reader could not name (a model's label repair).
+
+    The reader read no label for the number there, so the name must be one it reads the way it
+    reads any label: words of that clause right before the number, starting where a word
+    starts, with only value words between (``name`` is what :func:`~summarizer.report.labels.clean_label` makes of the
+    stretch from it to the number), or the noun right after the number (惠及2.76万|超龄劳动者);
+    a whole name rather than a fragment, with no number in it; and no other figure of the
+    sentence bound to a label that names the same thing.
+    """
+    from summarizer.report.labels import clean_label, is_fragment, noun_after
+
+    name = name.strip()
+    if not name or any(ch.isdigit() for ch in name) or is_fragment(name):
+        return False
+    text = index.source.text
+    a = index.source.to_normalized(clause.start)
+    z = max(index.source.to_normalized(clause.end), a + 1)
+    at = next((b for b in index.bindings.within(a, z) if _same(b, q)), None)
+    if at is None:
+        return False
+    before = text[max(a, at.value_start - 80) : at.value_start]
+    noun = noun_after(text, at.value_end, z)
+    read = (noun is not None and text[noun[0] : noun[1]] == name) or any(
+        clean_label(before[i:]) == name and (i == 0 or before[i - 1] in _WORD_EDGE)
+        for i in _starts(before, name)
+    )
+    if not read:
+        return False
+    rivals = [r for r in index.bindings.in_sentence(at.sentence) if r.label and r is not at]
+    return not any(label_score(name, r.label) >= LABEL_MATCH for r in rivals)
+
+
+# What may stand before a name's first character (a name does not start inside a word).
+_WORD_EDGE = frozenset(" \t\n,.;:!?，。；：！？、（）()“”\"'《》等的和及与在对为向将把从由")
+
+
+def _starts(text: str, word: str) -> list[int]:
+    found, at = [], text.find(word)
+    while at >= 0:
+        found.append(at)
+        at = text.find(word, at + 1)
+    return found

@@ -53,6 +53,7 @@ __all__ = [
 MAX_LINE = 160  # characters in one highlight, measure or problem (the prompt asks for far fewer)
 MAX_SUMMARY = 90  # characters in an area's one-sentence summary (the prompt asks for 60)
 MAX_OVERVIEW = 400  # characters in the overview (3-5 sentences)
+MAX_LABELS = 8  # figures named in one label-repair call
 MAX_PROBLEMS = 12  # in one re-ask message; the rest follow once these are fixed
 NUMBER_PROBLEM = "：数字“"  # how an objection to a number reads, after its path
 
@@ -257,6 +258,21 @@ class OverviewAnswer(_Answer):
         yield "overview", self.overview
 
 
+class NamedFigure(_Part):
+    id: int
+    label: str = _text(40)
+
+
+class LabelsAnswer(_Answer):
+    """Names for figures the clause reader could not name: each is kept only if the reader
+    then binds it in the figure's clause (:func:`summarizer.verify.bound.confirm_label`)."""
+
+    labels: list[NamedFigure] = _at_most(MAX_LABELS)
+
+    def texts(self) -> Iterator[tuple[str, str]]:
+        return iter(())  # names hold no numbers; the clause reader checks each (see above)
+
+
 ANSWERS: dict[str, type[_Answer]] = {
     "review": ReviewAnswer,
     "review_part": ReviewPartAnswer,
@@ -266,6 +282,7 @@ ANSWERS: dict[str, type[_Answer]] = {
     "tasks_plain": TasksPlainAnswer,
     "tasks_new": TasksNewAnswer,
     "overview": OverviewAnswer,
+    "labels": LabelsAnswer,
 }
 
 

@@ -20,6 +20,9 @@ context_tokens     SUMMARIZER_LLM_CONTEXT        the model's context window
 chunk_tokens       SUMMARIZER_LLM_CHUNK_TOKENS   most report tokens sent in one call
 concurrency        SUMMARIZER_LLM_CONCURRENCY    calls in flight at once
 cache              SUMMARIZER_LLM_CACHE          0 turns the response cache off
+profile            SUMMARIZER_LLM_PROFILE        small (label repair and an overview from
+                                                 the digest; the built-in model's default)
+                                                 or full (the whole review; any other's)
 =================  ============================  =========================================
 
 Provider defaults (``mode``, context, chunk size, answer size, concurrency, timeout):
@@ -67,6 +70,7 @@ __all__ = [
 
 LOCAL_MODEL = "local"
 MODES = ("json", "json_grammar", "md_json", "tools", "json_schema")
+PROFILES = ("small", "full")
 
 
 # -- configuration ---------------------------------------------------------------------
@@ -127,15 +131,22 @@ class LLMConfig:
     temperature: float = 0.0
     cache: bool = True
     backoff: float = 0.5  # first wait after a 5xx or a timeout; doubles each retry
+    # small: short checkable jobs (label repair, an overview from the digest); full: the whole
+    # review.  None: small for the built-in model, full for any other.
+    profile: str | None = None
 
     def resolved(self) -> LLMConfig:
         defaults = provider_defaults(self.model, self.api_base)
         mode = (self.mode or defaults.mode).lower()
         if mode not in MODES:
             raise InputError(f"unknown LLM mode {self.mode!r}: choose one of {', '.join(MODES)}")
+        profile = (self.profile or ("small" if self.is_local else "full")).lower()
+        if profile not in PROFILES:
+            raise InputError(f"unknown profile {self.profile!r}: choose one of {', '.join(PROFILES)}")
         return replace(
             self,
             mode=mode,
+            profile=profile,
             timeout=self.timeout or defaults.timeout,
             max_tokens=self.max_tokens or defaults.max_tokens,
             context_tokens=self.context_tokens or defaults.context_tokens,
@@ -164,6 +175,7 @@ _ENV = {
     "chunk_tokens": "SUMMARIZER_LLM_CHUNK_TOKENS",
     "concurrency": "SUMMARIZER_LLM_CONCURRENCY",
     "cache": "SUMMARIZER_LLM_CACHE",
+    "profile": "SUMMARIZER_LLM_PROFILE",
 }
 _FIELDS = {f.name: f for f in fields(LLMConfig)}
 

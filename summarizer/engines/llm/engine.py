@@ -51,6 +51,7 @@ from summarizer.engines.llm.client import (
 )
 from summarizer.engines.llm.config import LLMConfig, load_config
 from summarizer.engines.llm.draft import digest_json, draft_json, targets_settled
+from summarizer.engines.llm.labels import apply_labels, label_calls, unnamed_figures
 from summarizer.engines.llm.merge import merge
 from summarizer.engines.llm.outcome import CallOutcome
 from summarizer.engines.llm.prompts import load_prompts
@@ -232,7 +233,7 @@ def _with_draft(
 REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
 
 
-def _model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
+def model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
     """The chunk as the model reads it: planted instructions replaced by a marker."""
     out, pos = [], chunk.start
     for a, b in planted:
@@ -276,11 +277,11 @@ def _half(job: _Job, call: Call, chunk: Chunk, n: int) -> Call:
 def _run(job: _Job, call: Call, depth: int = 0) -> list[CallOutcome]:
     prompts = load_prompts()
     text = job.report.sections.text
-    if call.task == "overview":  # reads the digest only; its numbers may come from anywhere
+    if call.task in ("overview", "labels"):  # read the digest or the clauses sent, not a slice
         sent, window = "", (0, len(text))
     else:
         sent, window = (
-            _model_text(text, call.chunk, job.planted),
+            model_text(text, call.chunk, job.planted),
             (call.chunk.start, call.chunk.end),
         )
     messages = prompts.messages(call.task, sent, call.note, call.draft)
@@ -430,6 +431,12 @@ class LLMEngine:
             draft,
         )
         overview = "overview" in parts
+        small = config.profile == "small"
+        asked: list[tuple[int, int]] = []
+        if small:  # short checked jobs: label repair, then the overview from the digest
+            asked = [f.binding.value_span for f in unnamed_figures(draft) if f.binding]
+            calls = label_calls(report, draft, job.planted)
+            parts = ("overview",) if overview else ()
 
         def merged() -> ReportSummary:
             summary = merge(
@@ -446,6 +453,11 @@ class LLMEngine:
             )
             if failure is not None:
                 summary.warnings.insert(0, failure)
+            summary.engine.profile = "small" if small else "full"
+            if small:
+                summary = summary.model_copy(deep=True)  # the draft's figures stay as read
+                summary.engine.labels_asked = len(asked)
+                summary.engine.labels_confirmed = apply_labels(summary, job.results, report, asked)
             return summary
 
         def overview_call() -> list[Call]:

@@ -56,6 +56,7 @@ _TASK_NAMES = {
     "targets": "主要预期目标",
     "tasks": "重点任务",
     "overview": "全文概述",
+    "labels": "指标命名",
 }
 
 
@@ -252,7 +253,7 @@ def merge(
     warnings = [w.model_copy() for w in draft.warnings if not found.get(w.code, False)]
     for outcome in outcomes:
         where = f"{_TASK_NAMES[outcome.task]}"
-        if outcome.task != "overview":
+        if outcome.task not in ("overview", "labels"):
             where += f"（原文第 {outcome.chunk.start}–{outcome.chunk.end} 字）"
         if outcome.error:
             warnings.append(Warning(code="llm_call_failed", message=f"{where}：{outcome.error}"))

@@ -29,7 +29,7 @@ from summarizer.resources import asset_dir
 
 __all__ = ["TASKS", "Example", "TaskPrompt", "SystemPrompt", "PromptSet", "load_prompts"]
 
-TASKS = ("review", "targets", "tasks", "overview")
+TASKS = ("review", "targets", "tasks", "overview", "labels")
 OPEN, CLOSE = "<<<报告原文", "报告原文>>>"
 
 
