@@ -291,6 +291,9 @@ class Usage(_Model):
     cached_calls: int = 0
     seconds: float = 0.0
     corrected_numbers: int = Field(default=0, description="numbers fixed by re-asking")
+    servers: dict[str, int] = Field(
+        default_factory=dict, description="requests answered, by model server (several servers)"
+    )
 
 
 class EngineInfo(_Model):

@@ -97,3 +97,39 @@ def test_the_token_budget_stops_an_llm_batch(inputs: Path, tmp_path: Path):
     assert manifest["status"] == "budget_reached" and result.exit_code == 1
     assert manifest["counts"]["not_started"] >= 1
     assert manifest["usage"]["this_run"]["tokens"] <= budget * 1.5
+
+
+def test_two_servers_share_a_batch_and_one_dying_loses_nothing(tmp_path: Path, seed_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(20):
+        text = seed_path(f"00{i % 5}").read_text(encoding="utf-8")
+        (folder / f"{i:02d}.txt").write_text(f"{text}\n（{i}）\n", encoding="utf-8")
+    with FaultServer(responder=grounded_answer) as alive, FaultServer() as dying:
+        answered = 0
+
+        def answer_then_die(request: Request) -> Reply:
+            nonlocal answered
+            answered += 1
+            if answered == 6:  # in the middle of the batch: the server goes away
+                import threading
+
+                threading.Thread(target=dying.stop, daemon=True).start()
+            return grounded_answer(request)
+
+        dying.responder = answer_then_die
+        options = {"servers": (alive.base_url, dying.base_url), "api_key": SECRET}
+        options.update({"cache": False, "retries": 2, "backoff": 0.01, "timeout": 10.0})
+        llm = load_config({"model": "openai/double", **options})
+        result = run_batch(
+            [str(folder)], tmp_path / "out", BatchSettings(engine="llm", llm=llm, concurrency=4)
+        )
+    assert result.exit_code == 0, result.manifest["failures"]
+    assert result.manifest["counts"]["summarised"] == 20
+    by_server = result.manifest["usage"]["this_run"]["calls_by_server"]
+    assert by_server.get(alive.base_url, 0) > 0 and by_server.get(dying.base_url, 0) >= 5
+    assert sum(by_server.values()) == result.manifest["usage"]["this_run"]["calls"]
+    failed = [w for o in result.outcomes if o.summary for w in o.summary.warnings
+              if w.code == "llm_call_failed"]  # fmt: skip
+    assert failed == []  # every call was answered, by one server or the other
+    assert SECRET not in everything_written(tmp_path / "out")

@@ -272,3 +272,29 @@ def test_the_fault_server_reports_usage_and_records_requests(server):
     body = server.requests[0].body
     assert body["model"] == "fault-double"
     assert json.loads(json.dumps(body))["messages"][0]["role"] == "system"
+
+
+def test_router_settings_from_servers_and_from_a_file(tmp_path):
+    import json as _json
+
+    from summarizer.engines.llm.client import router_settings
+    from summarizer.errors import EngineError
+
+    two = load_config({"model": "openai/m", "servers": "http://a/v1, http://b/v1"})
+    assert two.routed and two.api_base == "http://a/v1"
+    bases = [d["litellm_params"]["api_base"] for d in router_settings(two)["model_list"]]
+    assert bases == ["http://a/v1", "http://b/v1"]
+    listed = [{"model_name": "g", "litellm_params": {"model": "openai/m", "api_base": "http://c/v1",
+                                                     "api_key": "sk-file-key-0123456789"}}]  # fmt: skip
+    (tmp_path / "r.json").write_text(_json.dumps({"model_list": listed, "num_retries": 4}))
+    config = load_config({"model": "openai/m", "router": str(tmp_path / "r.json")})
+    settings = router_settings(config)
+    assert settings["model_list"] == listed and settings["num_retries"] == 4
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(EngineError, match="model_list"):
+        router_settings(load_config({"model": "openai/m", "router": str(tmp_path / "bad.json")}))
+    # a key written in the router file is hidden like any other once the router is made
+    from summarizer.engines.llm.client import LLMClient
+
+    LLMClient(config).router()
+    assert "0123456789" not in redact("echo sk-file-key-0123456789 " + " ".join("sk-file-key-0123456789"))

@@ -40,7 +40,15 @@ def _usage_total(usages: list[Usage]) -> dict[str, Any]:
         "cost_usd": round(sum(priced), 6) if priced else None,
         "unpriced_reports": sum(u.cost_usd is None and u.calls > 0 for u in usages),
         "engine_seconds": round(sum(u.seconds for u in usages), 3),
+        "calls_by_server": _by_server(usages),
     }
+
+
+def _by_server(usages: list[Usage]) -> dict[str, int]:
+    counts: Counter[str] = Counter()
+    for usage in usages:
+        counts.update(usage.servers)
+    return dict(sorted(counts.items()))
 
 
 def build_manifest(

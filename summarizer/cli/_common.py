@@ -90,13 +90,32 @@ ModelOption = Annotated[
     typer.Option("--model", "-m", envvar="SUMMARIZER_MODEL", help="model for the llm engine"),
 ]
 ApiBaseOption = Annotated[
-    str | None,
+    list[str] | None,
     typer.Option(
         "--api-base",
         envvar="SUMMARIZER_API_BASE",
-        help="OpenAI-compatible server for the llm engine",
+        help="OpenAI-compatible server for the llm engine; give it again for more servers of "
+        "the same model (calls are spread over them and move off one that fails)",
     ),
 ]
+RouterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--router",
+        envvar="SUMMARIZER_LLM_ROUTER",
+        help="llm engine: a file (JSON, YAML or TOML) with a litellm Router model_list, with "
+        "weights and fallbacks",
+    ),
+]
+
+
+def server_options(api_base: list[str] | None, router: str | None = None) -> dict[str, Any]:
+    """The LLM settings that name the model's servers: one api_base, or several, or a router."""
+    bases = list(dict.fromkeys(api_base or []))
+    options: dict[str, Any] = {"api_base": bases[0] if bases else None, "router": router}
+    if len(bases) > 1:
+        options["servers"] = tuple(bases)
+    return options
 ProfileOption = Annotated[
     str | None,
     typer.Option(

@@ -27,9 +27,11 @@ from summarizer.cli._common import (
     EngineOption,
     ModelOption,
     ProfileOption,
+    RouterOption,
     check_engine,
     fail,
     run_guarded,
+    server_options,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +76,7 @@ def main(
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
     profile: ProfileOption = None,
+    router: RouterOption = None,
     concurrency: ConcurrencyOption = None,
     max_tokens: Annotated[
         int | None,
@@ -124,7 +127,7 @@ def main(
     if engine == "llm":
         from summarizer.engines.llm.config import load_config
 
-        given = {"model": model, "api_base": api_base, "profile": profile}
+        given = {"model": model, "profile": profile, **server_options(api_base, router)}
         llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: BatchSettings(

@@ -27,10 +27,12 @@ from summarizer.cli._common import (
     EngineOption,
     ModelOption,
     ProfileOption,
+    RouterOption,
     build_engine,
     check_engine,
     fail,
     run_guarded,
+    server_options,
 )
 
 app = typer.Typer(
@@ -68,6 +70,7 @@ def run(
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
     profile: ProfileOption = None,
+    router: RouterOption = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="folder for results.json, report.html and predictions"),
@@ -108,7 +111,7 @@ def run(
     if engine == "llm":
         from summarizer.engines.llm.config import load_config
 
-        given = {"model": model, "api_base": api_base, "profile": profile}
+        given = {"model": model, "profile": profile, **server_options(api_base, router)}
         llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: EvalSettings(

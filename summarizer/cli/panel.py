@@ -19,9 +19,11 @@ from summarizer.cli._common import (
     EngineOption,
     ModelOption,
     ProfileOption,
+    RouterOption,
     check_engine,
     fail,
     run_guarded,
+    server_options,
 )
 
 if TYPE_CHECKING:
@@ -50,6 +52,7 @@ def main(
     model: ModelOption = None,
     api_base: ApiBaseOption = None,
     profile: ProfileOption = None,
+    router: RouterOption = None,
     concurrency: ConcurrencyOption = None,
     fresh: Annotated[
         bool, typer.Option("--fresh", help="summarise again the reports already done in OUT")
@@ -73,7 +76,7 @@ def main(
     if engine == "llm":
         from summarizer.engines.llm.config import load_config
 
-        given = {"model": model, "api_base": api_base, "profile": profile}
+        given = {"model": model, "profile": profile, **server_options(api_base, router)}
         llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: BatchSettings(

@@ -14,7 +14,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from summarizer.cli._common import build_engine, check_engine, run_guarded, time_limit
+from summarizer.cli._common import (
+    build_engine,
+    check_engine,
+    run_guarded,
+    server_options,
+    time_limit,
+)
 
 if TYPE_CHECKING:
     from summarizer.engines import EngineProgress
@@ -38,9 +44,14 @@ def main(
         "deepseek/deepseek-chat, dashscope/qwen-plus, openai/gpt-4o-mini, ollama/qwen2.5:7b, "
         "openai/NAME with --api-base",
     )] = None,
-    api_base: Annotated[str | None, typer.Option(
+    api_base: Annotated[list[str] | None, typer.Option(
         "--api-base", envvar="SUMMARIZER_API_BASE",
-        help="URL of an OpenAI-compatible server (vLLM, llama.cpp), e.g. http://127.0.0.1:8080/v1",
+        help="URL of an OpenAI-compatible server (vLLM, llama.cpp), e.g. http://127.0.0.1:8080/v1; "
+        "give it again for more servers of the same model",
+    )] = None,
+    router: Annotated[str | None, typer.Option(
+        "--router", envvar="SUMMARIZER_LLM_ROUTER",
+        help="a file (JSON, YAML or TOML) with a litellm Router model_list",
     )] = None,
     api_key_env: Annotated[str | None, typer.Option(
         "--api-key-env", envvar="SUMMARIZER_API_KEY_ENV",
@@ -79,7 +90,7 @@ def main(
     flags: dict[str, Any] = {}
     if engine == "llm":
         flags = {
-            "model": model, "api_base": api_base, "api_key_env": api_key_env,
+            "model": model, "api_key_env": api_key_env, **server_options(api_base, router),
             "timeout": timeout, "mode": mode, "max_reasks": max_reasks, "cache": cache,
             "profile": profile,
         }  # fmt: skip

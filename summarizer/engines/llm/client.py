@@ -18,8 +18,9 @@ import os
 import re
 import threading
 import time
+import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -62,6 +63,7 @@ class CallUsage:
     requests: int = 0
     reasks: int = 0
     retries: int = 0
+    servers: dict[str, int] = field(default_factory=dict)  # requests answered, by server
     tokens_in: int = 0
     tokens_out: int = 0
     cost_usd: float | None = None
@@ -245,6 +247,9 @@ class LLMClient:
         self._endpoint: tuple[str, str | None, str | None] | None = None
         self._endpoint_lock = threading.Lock()
         self._server: LocalServer | None = None  # the built-in model's server, once started
+        self._router: Any = None  # several servers: a litellm Router, made on first use
+        self._router_group = ""  # the model name the router's calls ask for
+        self._router_lock = threading.Lock()
 
     # identity used in cache keys: the built-in model by its checksum, not its port
     @property
@@ -258,10 +263,35 @@ class LLMClient:
     @property
     def where(self) -> str:
         """The model and server, for messages."""
+        if self.config.routed:
+            count = len(self.config.servers) if not self.config.router else "the router's"
+            return f"model {self.config.model} on {count} servers"
         if self.config.is_local:
             return "the built-in model (local)"
         base = f" at {self.config.api_base}" if self.config.api_base else ""
         return f"model {self.config.model}{base}"
+
+    def router(self) -> Any:
+        """The litellm Router over every server (or the router file's model list): calls are
+        spread over them, and a server that fails or is rate limited is cooled down while the
+        others answer."""
+        with self._router_lock:
+            if self._router is None:
+                # pydantic's note on litellm's Router types, printed on the first cool-down:
+                # meant for litellm's authors, not for our users
+                warnings.filterwarnings("ignore", message=r"Items .* are using the `ReadOnly`")
+                from litellm import Router
+
+                settings = router_settings(self.config)
+                for deployment in settings["model_list"]:
+                    remember(deployment.get("litellm_params", {}).get("api_key"))
+                settings.setdefault("num_retries", max(1, len(settings["model_list"])))
+                settings.setdefault("allowed_fails", 1)
+                settings.setdefault("cooldown_time", 30)
+                settings.setdefault("retry_after", 0)
+                self._router_group = settings["model_list"][0]["model_name"]
+                self._router = Router(**settings)
+            return self._router
 
     def endpoint(self) -> tuple[str, str | None, str | None]:
         """(litellm model name, api_base, api_key), starting the built-in server if needed."""
@@ -337,16 +367,24 @@ class LLMClient:
             temperature=self.config.temperature,
             max_tokens=self.config.max_tokens,
         )
-        if api_base:
-            kwargs["api_base"] = api_base
-        if api_key:
-            kwargs["api_key"] = api_key
+        router = self.router() if self.config.routed else None
+        if router is not None:
+            kwargs["model"] = self._router_group
+            kwargs.pop("num_retries")  # the router's own: it retries on another server
+        else:
+            if api_base:
+                kwargs["api_base"] = api_base
+            if api_key:
+                kwargs["api_key"] = api_key
         attempt = 0
         while True:
             GATE.wait()
             self._check_server()
             try:
-                response = litellm.completion(**kwargs)
+                if router is not None:
+                    response = router.completion(**kwargs)
+                else:
+                    response = litellm.completion(**kwargs)
             except Exception as error:  # litellm raises many types; classify, then redact
                 # A dropped connection to the built-in server: did it die?  (Its exit can
                 # reach us a moment after the connection does.)
@@ -362,6 +400,9 @@ class LLMClient:
                     time.sleep(min(self.config.backoff * 2 ** (attempt - 1), 30.0))
                 continue
             usage.requests += 1
+            server = _server_of(response) if router is not None else None
+            if server:
+                usage.servers[server] = usage.servers.get(server, 0) + 1
             _redact_answer(response, self.config.secrets())
             tokens = getattr(response, "usage", None)
             usage.tokens_in += int(getattr(tokens, "prompt_tokens", 0) or 0)
@@ -464,6 +505,48 @@ class LLMClient:
                 {"value": value.model_dump_json(), "problems": problems, "first_problems": first},
             )
         return CallResult(value, problems, first, usage)
+
+
+def router_settings(config: LLMConfig) -> dict[str, Any]:
+    """A litellm Router's settings: from the router file (its ``model_list`` and any router
+    options), or one deployment per server of ``config.servers``."""
+    if config.router:
+        path = Path(config.router).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise EngineError(f"router file {path}: {error.strerror or error}") from None
+        try:
+            if path.suffix == ".toml":
+                import tomllib
+
+                data: Any = tomllib.loads(text)
+            elif path.suffix in (".yaml", ".yml"):
+                import yaml
+
+                data = yaml.safe_load(text)
+            else:
+                data = json.loads(text)
+        except Exception as error:  # a file that does not parse: say where
+            raise EngineError(f"router file {path}: {type(error).__name__}: {error}") from None
+        if isinstance(data, list):
+            data = {"model_list": data}
+        if not isinstance(data, dict) or not isinstance(data.get("model_list"), list) or not data["model_list"]:
+            raise EngineError(f"router file {path}: it needs a non-empty model_list")
+        return dict(data)
+    key = config.api_key or _NO_KEY
+    deployments = [
+        {"model_name": "summarizer", "litellm_params": {"model": config.model, "api_base": base,
+                                                        "api_key": key}}
+        for base in config.servers
+    ]  # fmt: skip
+    return {"model_list": deployments}
+
+
+def _server_of(response: Any) -> str | None:
+    """Which server answered (a router says in the response's hidden parameters)."""
+    hidden = getattr(response, "_hidden_params", None) or {}
+    return hidden.get("api_base") or None
 
 
 def _redact_answer(response: Any, secrets: list[str]) -> None:

@@ -134,6 +134,10 @@ class LLMConfig:
     # small: short checkable jobs (label repair, an overview from the digest); full: the whole
     # review.  None: small for the built-in model, full for any other.
     profile: str | None = None
+    # Several servers of the same model: every api_base (api_base is the first); calls are
+    # spread over them and move off a dead or rate-limited one (a litellm Router).
+    servers: tuple[str, ...] = ()
+    router: str | None = None  # a file with a litellm Router's model_list (JSON, YAML or TOML)
 
     def resolved(self) -> LLMConfig:
         defaults = provider_defaults(self.model, self.api_base)
@@ -156,7 +160,12 @@ class LLMConfig:
 
     @property
     def is_local(self) -> bool:
-        return self.model == LOCAL_MODEL
+        return self.model == LOCAL_MODEL and not self.routed
+
+    @property
+    def routed(self) -> bool:
+        """Calls go through a router: several servers, or a router file."""
+        return len(self.servers) > 1 or self.router is not None
 
     def secrets(self) -> list[str]:
         return [self.api_key] if self.api_key else []
@@ -176,6 +185,7 @@ _ENV = {
     "concurrency": "SUMMARIZER_LLM_CONCURRENCY",
     "cache": "SUMMARIZER_LLM_CACHE",
     "profile": "SUMMARIZER_LLM_PROFILE",
+    "router": "SUMMARIZER_LLM_ROUTER",
 }
 _FIELDS = {f.name: f for f in fields(LLMConfig)}
 
@@ -184,6 +194,9 @@ def _coerce(name: str, value: Any) -> Any:
     kind = _FIELDS[name].type
     if value is None or value == "":
         return None
+    if name == "servers":  # a list, or one string of URLs separated by commas or spaces
+        items = value.replace(",", " ").split() if isinstance(value, str) else list(value)
+        return tuple(str(item) for item in items if item)
     try:
         if "bool" in str(kind):
             if isinstance(value, str):
@@ -234,6 +247,8 @@ def load_config(options: Mapping[str, Any] | None = None) -> LLMConfig:
         if not os.environ.get(variable):
             raise InputError(f"the environment variable {variable} (api_key_env) is not set")
         merged["api_key"] = os.environ[variable]
+    if merged.get("servers") and not merged.get("api_base"):
+        merged["api_base"] = merged["servers"][0]
     config = LLMConfig(**merged).resolved()
     remember(config.api_key)  # hidden in everything written from now on
     return config

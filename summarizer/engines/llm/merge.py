@@ -193,6 +193,8 @@ def _usage(outcomes: list[CallOutcome], seconds: float) -> Usage:
         usage.tokens_in += call.tokens_in
         usage.tokens_out += call.tokens_out
         usage.cached_calls += int(call.cached)
+        for server, n in call.servers.items():
+            usage.servers[server] = usage.servers.get(server, 0) + n
         if not call.cached:
             costs.append(call.cost_usd)
             fixed = number_problems(result.first_problems) - number_problems(result.problems)
