@@ -382,6 +382,7 @@ class LLMEngine:
         client: ModelClient | None = None,
     ) -> None:
         self.parts = tuple(parts or PARTS)
+        self.chosen_parts = parts is not None  # calls named by the caller: made whatever the profile
         unknown = set(self.parts) - set(PARTS)
         if unknown:
             raise InputError(
@@ -431,7 +432,7 @@ class LLMEngine:
             draft,
         )
         overview = "overview" in parts
-        small = config.profile == "small"
+        small = config.profile == "small" and not self.chosen_parts
         asked: list[tuple[int, int]] = []
         if small:  # short checked jobs: label repair, then the overview from the digest
             asked = [f.binding.value_span for f in unnamed_figures(draft) if f.binding]
