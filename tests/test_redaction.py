@@ -172,11 +172,17 @@ def test_summarize_shows_the_error_without_the_key(tmp_path: Path):
     assert {name: leaked(text) for name, text in every_file(tmp_path).items() if leaked(text)} == {}
 
 
-def test_batch_writes_no_piece_of_the_key_anywhere(tmp_path: Path):
-    inputs, out, home = tmp_path / "in", tmp_path / "out", tmp_path / "home"
+def _two_seeds(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A folder with two seed reports; (it, the output folder, the home folder)."""
+    inputs = tmp_path / "in"
     inputs.mkdir()
     for seed in sorted(SEEDS.glob("00[34]_*.txt")):
         (inputs / seed.name).write_bytes(seed.read_bytes())
+    return inputs, tmp_path / "out", tmp_path / "home"
+
+
+def test_batch_writes_no_piece_of_the_key_anywhere(tmp_path: Path):
+    inputs, out, home = _two_seeds(tmp_path)
     with FaultServer(responder=echoing) as server:
         result = run("batch", str(inputs), "--out", str(out), "--engine", "llm", home=home,
                      server=server)  # fmt: skip
@@ -189,10 +195,7 @@ def test_batch_writes_no_piece_of_the_key_anywhere(tmp_path: Path):
 
 
 def test_a_model_that_writes_the_key_into_its_answer_leaks_it_nowhere(tmp_path: Path):
-    inputs, out, home = tmp_path / "in", tmp_path / "out", tmp_path / "home"
-    inputs.mkdir()
-    for seed in sorted(SEEDS.glob("00[34]_*.txt")):
-        (inputs / seed.name).write_bytes(seed.read_bytes())
+    inputs, out, home = _two_seeds(tmp_path)
     with FaultServer(responder=writing_the_key) as server:
         result = run("batch", str(inputs), "--out", str(out), "--engine", "llm", home=home,
                      server=server)  # fmt: skip
