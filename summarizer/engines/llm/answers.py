@@ -301,6 +301,9 @@ class Grounding:
     index: Any  # summarizer.verify.verifier.SourceIndex
     source: NormalizedText
     window: Window
+    # The small profile's overview: written from this digest, every number of it must be a
+    # number of the digest with its qualifier, or the model is asked again.
+    digest: str | None = None
 
     def problems(self, answer: _Answer) -> list[str]:
         """What is wrong with the fields the merge would take from ``answer``.  Abstractive
@@ -312,6 +315,8 @@ class Grounding:
         evidence = [span_evidence(self.source, *self.window)]
         found: list[str] = []
         for path, text in answer.texts():
+            if path == "overview" and self.digest is not None:
+                found += _not_in_digest(text, self.digest)
             if path == "overview" or path.endswith(".summary"):
                 continue
             for check in check_text(text, self.index, path=path, evidence=evidence):
@@ -336,6 +341,45 @@ class Grounding:
         clauses = [c for c in re.split(r"[,，；;。:：\n]", self.source.text[start:end]) if c]
         best = max(clauses, key=lambda clause: similarity(clause, quote), default=None)
         return best if best is not None and similarity(best, quote) >= 0.5 else None
+
+
+def _strings(digest: str) -> list[str]:
+    """The texts of a digest (JSON), read apart: quotes around a number would hide it."""
+    import json
+
+    def walk(value: Any) -> Iterator[str]:
+        if isinstance(value, str):
+            yield value
+        elif isinstance(value, list):
+            for item in value:
+                yield from walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from walk(item)
+
+    try:
+        return list(walk(json.loads(digest)))
+    except ValueError:
+        return [digest]
+
+
+def _not_in_digest(text: str, digest: str) -> list[str]:
+    """The numbers of an overview that the digest does not state (with its qualifier)."""
+    from summarizer.report.numbers import same_quantity
+
+    stated = extract_quantities("；".join(_strings(digest)))
+    problems = []
+    for q in extract_quantities(text):
+        if q.unit == "年" and 1900 <= q.value <= 2100:
+            continue  # the report's year
+        if not any(same_quantity(q, d) for d in stated):
+            near = [d.raw + (d.qualifier or "") for d in stated if same_quantity(q, d, qualifier=False)]
+            hint = f"要点中写的是“{near[0]}”。" if near else "要点中没有这个数。"
+            problems.append(
+                f"overview{NUMBER_PROBLEM}{q.raw}{q.qualifier or ''}”不是要点中的数字：{hint}"
+                "只照抄要点中的数字和限定词，或删去这一处。"
+            )
+    return problems
 
 
 def similarity(a: str, b: str) -> float:

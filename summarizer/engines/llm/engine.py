@@ -255,6 +255,7 @@ class _Job:
     cache_version: str
     draft: ReportSummary
     results: list[CallOutcome] = field(default_factory=list)
+    small: bool = False  # the small profile: the overview's numbers are checked against its digest
 
 
 def _draft_note(call: Call, draft: str, report: PreparedReport) -> str | None:
@@ -289,7 +290,14 @@ def _run(job: _Job, call: Call, depth: int = 0) -> list[CallOutcome]:
         result: CallResult = job.client.structured(
             messages=messages,
             response_model=ANSWERS[call.response],
-            context={"grounding": Grounding(job.report.index, job.report.source, window)},
+            context={
+                "grounding": Grounding(
+                    job.report.index,
+                    job.report.source,
+                    window,
+                    digest=call.draft if call.task == "overview" and job.small else None,
+                )
+            },
             cache_parts=(job.cache_version, call.task, messages[-1]["content"]),
         )
     except OutputTruncated as error:
@@ -434,6 +442,7 @@ class LLMEngine:
         overview = "overview" in parts
         small = config.profile == "small" and not self.chosen_parts
         asked: list[tuple[int, int]] = []
+        job.small = small
         if small:  # short checked jobs: label repair, then the overview from the digest
             asked = [f.binding.value_span for f in unnamed_figures(draft) if f.binding]
             calls = label_calls(report, draft, job.planted)
