@@ -368,10 +368,13 @@ def _not_in_digest(text: str, digest: str) -> list[str]:
     from summarizer.report.numbers import same_quantity
 
     stated = extract_quantities("；".join(_strings(digest)))
-    problems = []
+    # A year put on figures the digest gives no year: no one could tell whether it is right
+    # (last year's results beside this year's targets).
+    problems = [
+        f"overview{NUMBER_PROBLEM}{year}”是年份：概述不写年份，用“上年”“今年”区分成绩和目标。"
+        for year in dict.fromkeys(re.findall(r"(?<!\d)(?:19|20)\d{2}(?=年)", text))
+    ]
     for q in extract_quantities(text):
-        if q.unit == "年" and 1900 <= q.value <= 2100:
-            continue  # the report's year
         if not any(same_quantity(q, d) for d in stated):
             near = [d.raw + (d.qualifier or "") for d in stated if same_quantity(q, d, qualifier=False)]
             hint = f"要点中写的是“{near[0]}”。" if near else "要点中没有这个数。"

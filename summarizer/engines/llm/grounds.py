@@ -160,15 +160,6 @@ def _token_evidence(
     return out
 
 
-# A sentence's opening that names only where and when: 宁夏回族自治区2015年，/ 2026年，
-_YEAR_OPENING = re.compile(r"^[^，,。；;\d]{0,16}?(?:19|20)\d{2}年(?:的|，|,|：|:)?")
-
-
-def _evidence(sentence: str, report: PreparedReport, window: Window) -> list[Evidence]:
-    found = evidence_for(report.index, report.source, sentence, window)
-    return found + [ev for ev in _token_evidence(sentence, report, window, found) if ev not in found]
-
-
 def grounded_sentences(
     text: str, report: PreparedReport, window: Window, limit: int, where: str, notes: Notes
 ) -> tuple[str | None, list[Evidence]]:
@@ -181,15 +172,8 @@ def grounded_sentences(
     kept: list[str] = []
     evidence: list[Evidence] = []
     for sentence in _SENTENCES.findall(text):
-        found = _evidence(sentence, report, window)
-        if not is_grounded(sentence, report, found):
-            # "宁夏回族自治区2015年，地区生产总值…": a small model opens with the region and the
-            # year, which no sentence of the report states beside the figures; without them
-            bare = _YEAR_OPENING.sub("", sentence, count=1)
-            if bare != sentence and len(bare) >= 8:
-                bare_found = _evidence(bare, report, window)
-                if is_grounded(bare, report, bare_found):
-                    sentence, found = bare, bare_found
+        found = evidence_for(report.index, report.source, sentence, window)
+        found += [ev for ev in _token_evidence(sentence, report, window, found) if ev not in found]
         if not is_grounded(sentence, report, found):
             notes.add(
                 "llm_sentence_dropped",
