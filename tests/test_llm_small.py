@@ -12,7 +12,7 @@ from scripted_model import answer_for
 
 from summarizer.engines.llm.config import LLMConfig, load_config
 from summarizer.engines.llm.engine import LLMEngine
-from summarizer.engines.llm.labels import unnamed_figures
+from summarizer.engines.llm.label_repair import unnamed_figures
 from summarizer.errors import InputError
 from summarizer.pipeline import summarize_text
 from tests.conftest import SHARED

@@ -1,7 +1,8 @@
 """Cut a section into pieces a model can read: whole areas where they fit, else paragraphs.
 
 Offsets are offsets into the normalised text (one paragraph per line).  A chunk is always a
-contiguous span, so what a model reads is exactly a slice of the source.
+contiguous span, so what a model reads is exactly a slice of the source, less the planted
+instructions in it (:func:`model_text` puts a marker in their place).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-__all__ = ["Chunk", "estimate_tokens", "pack", "halve"]
+__all__ = ["Chunk", "estimate_tokens", "pack", "halve", "model_text", "REDACTED_INSTRUCTION"]
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
@@ -97,3 +98,20 @@ def halve(text: str, chunk: Chunk) -> list[Chunk]:
     if len(pieces) < 2:
         return [chunk]
     return pack(text, pieces, max(1, (chunk.tokens + 1) // 2 + 8))
+
+
+# -- planted instructions --------------------------------------------------------------
+REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
+
+
+def model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
+    """The chunk as the model reads it: planted instructions replaced by a marker."""
+    out, pos = [], chunk.start
+    for a, b in planted:
+        if b <= chunk.start or a >= chunk.end:
+            continue
+        out.append(text[pos : max(a, pos)])
+        out.append(REDACTED_INSTRUCTION)
+        pos = min(b, chunk.end)
+    out.append(text[pos : chunk.end])
+    return "".join(out)

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.engines.base import EngineProgress
 from summarizer.engines.llm.answers import ANSWERS, Grounding
-from summarizer.engines.llm.chunking import Chunk, halve, pack
+from summarizer.engines.llm.chunking import Chunk, halve, model_text, pack
 from summarizer.engines.llm.client import (
     AnswerError,
     CallResult,
@@ -51,7 +51,7 @@ from summarizer.engines.llm.client import (
 )
 from summarizer.engines.llm.config import LLMConfig, load_config
 from summarizer.engines.llm.draft import digest_json, draft_json, targets_settled
-from summarizer.engines.llm.labels import apply_labels, label_calls, unnamed_figures
+from summarizer.engines.llm.label_repair import apply_labels, label_drafts, unnamed_figures
 from summarizer.engines.llm.merge import merge
 from summarizer.engines.llm.outcome import CallOutcome
 from summarizer.engines.llm.prompts import load_prompts
@@ -227,23 +227,6 @@ def _with_draft(
             answer = "tasks" if any(a.get("goals") for a in areas) else "tasks_plain"
     with_draft = replace(call, chunk=chunk, answer=answer, draft=text)
     return replace(with_draft, note=_draft_note(with_draft, text, report))
-
-
-# -- planted instructions --------------------------------------------------------------
-REDACTED_INSTRUCTION = "〔此处疑似写给模型的指令，已略去〕"
-
-
-def model_text(text: str, chunk: Chunk, planted: list[tuple[int, int]]) -> str:
-    """The chunk as the model reads it: planted instructions replaced by a marker."""
-    out, pos = [], chunk.start
-    for a, b in planted:
-        if b <= chunk.start or a >= chunk.end:
-            continue
-        out.append(text[pos : max(a, pos)])
-        out.append(REDACTED_INSTRUCTION)
-        pos = min(b, chunk.end)
-    out.append(text[pos : chunk.end])
-    return "".join(out)
 
 
 # -- running ---------------------------------------------------------------------------
@@ -445,7 +428,10 @@ class LLMEngine:
         job.small = small
         if small:  # short checked jobs: label repair, then the overview from the digest
             asked = [f.binding.value_span for f in unnamed_figures(draft) if f.binding]
-            calls = label_calls(report, draft, job.planted)
+            calls = [
+                Call("labels", Chunk(0, 0, ""), draft=d)
+                for d in label_drafts(report, draft, job.planted)
+            ]
             parts = ("overview",) if overview else ()
 
         def merged() -> ReportSummary:

@@ -1,7 +1,7 @@
 """Label repair, the small profile's first job: names for the figures the clause reader
 could not name.
 
-    calls = label_calls(report, draft, planted)    # one call per MAX_LABELS such figures
+    drafts = label_drafts(report, draft, planted)  # what each call is sent
     kept = apply_labels(summary, outcomes, report, asked)
 
 A figure whose number the clause reader read but could not name shows its clause in place of
@@ -19,16 +19,15 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from summarizer.engines.llm.answers import MAX_LABELS
-from summarizer.engines.llm.chunking import Chunk
+from summarizer.engines.llm.chunking import Chunk, model_text
 from summarizer.engines.llm.outcome import CallOutcome
 from summarizer.schema import Figure, ReportSummary
 from summarizer.verify.bound import confirm_label
 
 if TYPE_CHECKING:
-    from summarizer.engines.llm.engine import Call
     from summarizer.report.prepared import PreparedReport
 
-__all__ = ["label_calls", "apply_labels", "unnamed_figures"]
+__all__ = ["label_drafts", "apply_labels", "unnamed_figures"]
 
 
 def _figures(summary: ReportSummary) -> Iterator[Figure]:
@@ -56,10 +55,11 @@ def unnamed_figures(summary: ReportSummary) -> list[Figure]:
     return found
 
 
-def label_calls(report: PreparedReport, draft: ReportSummary, planted: list[tuple[int, int]]) -> list[Call]:
-    """The label-repair calls for ``draft``'s unnamed figures, MAX_LABELS a call."""
-    from summarizer.engines.llm.engine import Call, model_text  # the engine imports this module
-
+def label_drafts(
+    report: PreparedReport, draft: ReportSummary, planted: list[tuple[int, int]]
+) -> list[str]:
+    """What each label-repair call is sent (JSON): ``draft``'s unnamed figures, each with
+    its clause (planted instructions replaced by a marker) and its number, MAX_LABELS a call."""
     items: list[dict[str, object]] = []
     text = report.sections.text
     for figure in unnamed_figures(draft):
@@ -74,12 +74,10 @@ def label_calls(report: PreparedReport, draft: ReportSummary, planted: list[tupl
                 "number": figure.value,
             }
         )
-    calls = []
-    for i in range(0, len(items), MAX_LABELS):
-        batch = items[i : i + MAX_LABELS]
-        draft_text = json.dumps({"figures": batch}, ensure_ascii=False, separators=(",", ":"))
-        calls.append(Call("labels", Chunk(0, 0, ""), draft=draft_text))
-    return calls
+    return [
+        json.dumps({"figures": items[i : i + MAX_LABELS]}, ensure_ascii=False, separators=(",", ":"))
+        for i in range(0, len(items), MAX_LABELS)
+    ]
 
 
 def apply_labels(
