@@ -1,9 +1,9 @@
 """Run a batch: plan from the journal, summarise the rest concurrently, write the tables.
 
 Each report is summarised by one library call (``summarize_document``) from a worker thread:
-with the rules engine the call runs in a worker process (:mod:`summarizer.batch.workers`, one
-per thread, so a batch uses every core; the Markdown and JSON are rendered there too, and a
-report past the time limit fails alone); with a model, in the thread itself.  Its JSON and
+with the rules engine the call runs in a worker process (:mod:`summarizer.batch.workers`, as
+many as the concurrency, so a batch uses every core; the Markdown and JSON are rendered there
+too, and a report past the time limit fails alone); with a model, in the thread itself.  Its JSON and
 Markdown are written atomically, then a journal line marks it finished.  A
 killed run therefore leaves only whole files, and the next run skips exactly the reports
 the journal vouches for (their JSON is checked against the hash the journal recorded).
