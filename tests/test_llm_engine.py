@@ -118,9 +118,24 @@ def test_each_call_reads_only_its_section(report_004, server):
 
 
 def test_calls_run_concurrently(report_004):
-    with FaultServer(responder=grounded_answer, latency=0.3) as slow:
-        summarize(report_004, **options(slow, concurrency=3))
-    assert slow.max_in_flight >= 2
+    # The first two requests wait for each other: they meet only if the engine sends the
+    # second before the first is answered (no latency to tune, no timing to assert).
+    meet = threading.Barrier(2, timeout=20)
+    seen = iter(range(10**6))
+    met = []
+
+    def together(request: Request) -> Reply:
+        if next(seen) < 2:  # the first two only
+            try:
+                meet.wait()
+                met.append(True)
+            except threading.BrokenBarrierError:
+                met.append(False)
+        return grounded_answer(request)
+
+    with FaultServer(responder=together) as server:
+        summarize(report_004, **options(server, concurrency=3))
+    assert met == [True, True]  # two calls were being answered at once
 
 
 def test_long_sections_are_split_on_paragraphs_and_merged(report_004, server):
