@@ -15,18 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from summarizer import __version__
+from summarizer.batch.atomic import write_atomic
 from summarizer.errors import InputError, SummarizerError
 from summarizer.evaluate.records import RunResult, Timings
 from summarizer.schema import SCHEMA_VERSION, ReportSummary
-from summarizer.secrets import redact
 
 if TYPE_CHECKING:
     from summarizer.evaluate.dataset import Case
@@ -41,17 +39,9 @@ PREDICTIONS_DIR = "predictions"
 
 
 def _write(path: Path, text: str) -> None:
-    """Write a file whole or not at all."""
+    """Write a file whole or not at all (the batch's atomic writer; keys redacted)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(redact(text))
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; results are for sharing
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def _stable(summary: ReportSummary) -> ReportSummary:
