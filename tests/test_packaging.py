@@ -15,6 +15,7 @@ to the versions of the environment running the tests, so the run is repeatable.
 from __future__ import annotations
 
 import fnmatch
+import re
 import glob
 import json
 import os
@@ -370,3 +371,48 @@ def test_eval_on_a_copied_dataset(installed):
         refused = installed.run(*args)
         assert refused.returncode == 2
         assert "--dataset" in refused.stderr + refused.stdout
+
+
+def _declared() -> dict[str, list[str]]:
+    """The project's dependency lists (core and extras) as distribution names, normalised."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lists = {"core": project["dependencies"], **project["optional-dependencies"]}
+    name = re.compile(r"^[A-Za-z0-9_.\-]+")
+    return {
+        key: [name.match(item).group().lower().replace("_", "-") for item in items]  # type: ignore[union-attr]
+        for key, items in lists.items()
+    }
+
+
+def _imported_distributions() -> set[str]:
+    """The distributions whose modules the package's code imports (lazily too)."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    owners = packages_distributions()
+    found = set()
+    for path in (ROOT / "summarizer").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            for module in names:
+                top = module.split(".")[0]
+                if top == "summarizer" or top in sys.stdlib_module_names:
+                    continue
+                found |= {d.lower().replace("_", "-") for d in owners.get(top, [top])}
+    return found
+
+
+def test_every_imported_library_is_declared_and_every_core_dependency_is_used():
+    declared = _declared()
+    everything = {name for names in declared.values() for name in names}
+    imported = _imported_distributions()
+    missing = sorted(imported - everything - {"summarizer"})
+    assert missing == [], f"imported but not declared: {missing}"
+    unused = sorted(set(declared["core"]) - imported)
+    assert unused == [], f"declared but never imported: {unused}"
+    assert "cn2an" not in everything
