@@ -15,10 +15,10 @@ to the versions of the environment running the tests, so the run is repeatable.
 from __future__ import annotations
 
 import fnmatch
-import re
 import glob
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
