@@ -27,9 +27,10 @@ from typing import Any, Protocol, TypeVar
 from pydantic import BaseModel
 
 from summarizer.engines.llm.config import LLMConfig, load_config, redact
-from summarizer.engines.llm.local import LocalServer, home_dir
+from summarizer.engines.llm.local import LocalServer
 from summarizer.engines.llm.ratelimit import GATE
 from summarizer.errors import EngineError
+from summarizer.resources import home_dir
 from summarizer.secrets import remember
 
 __all__ = [

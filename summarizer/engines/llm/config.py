@@ -52,8 +52,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from summarizer.engines.llm.local import home_dir
 from summarizer.errors import InputError
+from summarizer.resources import home_dir
 from summarizer.secrets import FRAGMENT, redact, remember
 
 __all__ = [

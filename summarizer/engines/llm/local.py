@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.errors import EngineError
+from summarizer.resources import home_dir
 
 __all__ = [
     "MODEL_NAME",
@@ -46,7 +47,6 @@ __all__ = [
     "assemble",
     "ensure_server",
     "stop_server",
-    "home_dir",
     "describe_exit",
     "launcher",
 ]
@@ -103,12 +103,6 @@ def describe_exit(returncode: int) -> str:
     ``stopped with SIGILL (illegal instruction): ...`` or ``exited with code 1``."""
     how, hint = _exit_parts(returncode)
     return f"{how}: {hint}" if hint else how
-
-
-def home_dir() -> Path:
-    """The data folder: ``$SUMMARIZER_HOME`` or ``~/.cache/summarizer``."""
-    configured = os.environ.get("SUMMARIZER_HOME")
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "summarizer"
 
 
 def models_dir() -> Path:
