@@ -200,3 +200,20 @@ def test_nearly_nothing_is_flagged_in_the_corpus():
         text = normalize(path.read_text(encoding="utf-8")).text
         flagged += [f"{path.name}: {text[a:b][:80]}" for a, b in instruction_spans(text)]
     assert len(flagged) <= 2, flagged
+
+
+def test_the_gate_words_are_the_ones_every_match_needs():
+    """Each sign's declared words hold the words its pattern cannot match without: a sentence
+    the gate passes over cannot match the sign."""
+    from regex_words import required_words
+
+    from summarizer.report import instructions
+
+    assert len(instructions._STRONG_WORDS) == len(instructions._STRONG)
+    declared = [set(words.split()) for words in instructions._STRONG_WORDS]
+    for pattern, words in zip(instructions._STRONG, declared, strict=True):
+        needed = required_words(pattern)
+        assert needed is not None and needed <= words, (pattern[:60], sorted(needed - words))
+    assert required_words(instructions._PRONOUN.pattern) <= set(instructions._PRONOUN_WORDS.split())
+    english = set(instructions._ENGLISH_WORDS.split())
+    assert required_words(instructions._ENGLISH_ADDRESS.pattern) <= english

@@ -38,13 +38,11 @@ from __future__ import annotations
 
 import bisect
 import re
-import re._constants as _sre  # the parsed form of a pattern, for the gate below
-import re._parser as _sre_parse
 from collections.abc import Iterator
 from itertools import pairwise
-from typing import Any
 
 from summarizer.report.normalize import fold_width
+from summarizer.report.patterns import any_of
 
 __all__ = ["instruction_spans", "is_instruction", "blank_spans", "inside"]
 
@@ -461,116 +459,142 @@ def _with_glued_tail(masked: str, span: Span, start: int, glues: list[int]) -> S
 
 # -- a gate: the words some sign of address needs ---------------------------------------
 # Every sign above needs some word to be present (模型, 摘要, 你, 忽略, ignore …).  The gate
-# is the union of those words, read off the patterns themselves; a sentence without any of
-# them cannot be an instruction and is not read pattern by pattern.  A report has hundreds
-# of sentences and a few that pass the gate, which keeps this fast.
-_MAX_PRODUCT = 64
+# is the union of those words; a sentence without any of them cannot be an instruction and is
+# not read pattern by pattern.  A report has hundreds of sentences and a few that pass the
+# gate, which keeps this fast.  The words are declared here, beside the patterns; a test reads
+# each pattern and checks that every match of it holds one of its words.
+# The words one of which every match of each sign needs, in the order of _STRONG (a test
+# checks them against the patterns): the gate below reads a sentence pattern by pattern
+# only when it holds one of a pattern's words.
+_MACHINE_WORDS = (
+    "AI ChatGPT GPT LLM bot 人工智能 助手 助理 处理器 处理工具 处理引擎 处理程序 处理系统 "
+    "处理软件 大模型 审阅工具 审阅程序 审阅者 审阅软件 总结器 总结工具 总结引擎 总结程序 总结系统 总结软件 抽取器 "
+    "抽取工具 抽取引擎 抽取程序 抽取系统 抽取软件 提取工具 提取程序 提取软件 摘要器 摘要工具 摘要引擎 摘要程序 "
+    "摘要系统 摘要软件 智能体 机器 机器人 校对工具 校对程序 校对软件 模型 自动 自动化工具 自动化程序 自动化系统 "
+    "自动化软件 解析器 解析工具 解析引擎 解析程序 解析系统 解析软件 语言模型 读者 阅读器 阅读工具 阅读引擎 "
+    "阅读程序 阅读系统 阅读者 阅读软件 "
+)
+_STRONG_WORDS = [
+    _MACHINE_WORDS,
+    _MACHINE_WORDS,
+    (
+        "下列信息 下列内容 下列文字 下列说明 下列这句话 下列这段话 下述信息 下述内容 下述文字 下述说明 下述这句话 "
+        "下述这段话 下面信息 下面内容 下面文字 下面说明 下面这句话 下面这段话 以下信息 以下内容 以下文字 以下说明 "
+        "以下这句话 以下这段话 本句 本条 本段 此句 此段 这些文字 这句话 这条 这段文字 这段话"
+    ),
+    "修订版 更正版 最新版 最终版 权威版 正式版 正确版 真实版",
+    (
+        "由AI 由大模型 由工具 由机器 由模型 由程序 由算法 由系统 被AI 被大模型 被工具 被机器 被模型 被程序 "
+        "被算法 被系统 让AI 让大模型 让工具 让机器 让模型 让程序 让算法 让系统"
+    ),
+    "如用 如由 若是由 若用 若由",
+    "归纳 总结 抽取 提取 提炼 摘录 摘要 整理 概括 汇总",
+    (
+        "归纳报告 归纳指标 归纳数字 归纳数据 归纳本报告 归纳本文 归纳本段 归纳目标 总结报告 总结指标 总结数字 总结数据 "
+        "总结本报告 总结本文 总结本段 总结目标 抽取报告 抽取指标 抽取数字 抽取数据 抽取本报告 抽取本文 抽取本段 "
+        "抽取目标 提取报告 提取指标 提取数字 提取数据 提取本报告 提取本文 提取本段 提取目标 摘录报告 摘录指标 摘录数字 "
+        "摘录数据 摘录本报告 摘录本文 摘录本段 摘录目标 概括报告 概括指标 概括数字 概括数据 概括本报告 概括本文 "
+        "概括本段 概括目标 汇总报告 汇总指标 汇总数字 汇总数据 汇总本报告 汇总本文 汇总本段 汇总目标"
+    ),
+    _MACHINE_WORDS,
+    _MACHINE_WORDS,
+    "机器可读 机器读取 机器阅读 机读 机读可读 机读读取 机读阅读",
+    (
+        "倘若你为 倘若你作为 倘若你是 倘若您为 倘若您作为 倘若您是 假如你为 假如你作为 假如你是 假如您为 假如您作为 "
+        "假如您是 假设你为 假设你作为 假设你是 假设您为 假设您作为 假设您是 如果你为 如果你作为 如果你是 如果您为 "
+        "如果您作为 如果您是 若你为 若你作为 若你是 若您为 若您作为 若您是 要是你为 要是你作为 要是你是 要是您为 "
+        "要是您作为 要是您是"
+    ),
+    "倘若 假如 假设 如果 要是",
+    "AI 人工智能 助手 大模型 机器人 模型 语言模型",
+    "你 您",
+    (
+        "分析本 分析此 分析该 分析这 处理本 处理此 处理该 处理这 扫描本 扫描此 扫描该 扫描这 看到本 看到此 看到该 "
+        "看到这 解析本 解析此 解析该 解析这 读到本 读到此 读到该 读到这 读取本 读取此 读取该 读取这 阅读本 阅读此 "
+        "阅读该 阅读这"
+    ),
+    "看到此处 看到这儿 看到这里 读到此处 读到这儿 读到这里 读至此处 读至这儿 读至这里",
+    "AI 人工智能 助手 大模型 智能体 机器 模型 语言模型 读者",
+    "指令 指令变更 指令已变 指令更新 提示词 系统指令 系统提示",
+    "向用户 告知用户 告诉用户 回复用户 回答用户 提醒用户 用户提问 用户询问 用户问",
+    "回复 回答 总结 摘要 概括 概要 答复 答案 综述 输出",
+    "摘要 概要 综述",
+    "摘要 概要 答案",
+    "体现在 写入 写到 写进 反映在 填入 填进 放入 纳入 记入",
+    "以此 依此 如此 按此 按这个 据此 照此 照这个 照这样 这样",
+    (
+        "上述内容 上述报告 上述文 上述文件 上述文档 上述材料 上述段 上述部分 上述问题 本内容 本报告 本文 本文件 "
+        "本文档 本材料 本段 本部分 本问题 此内容 此报告 此文 此文件 此文档 此材料 此段 此部分 此问题 该内容 该报告 "
+        "该文 该文件 该文档 该材料 该段 该部分 该问题 这一内容 这一报告 这一文 这一文件 这一文档 这一材料 这一段 "
+        "这一部分 这一问题 这份内容 这份报告 这份文 这份文件 这份文档 这份材料 这份段 这份部分 这份问题 这篇内容 "
+        "这篇报告 这篇文 这篇文件 这篇文档 这篇材料 这篇段 这篇部分 这篇问题"
+    ),
+    "回答关于 回答有关 答复关于 答复有关",
+    (
+        "作答为 作答作 作答成 写为 写作 写成 呈现为 呈现作 呈现成 填为 填作 填成 归纳为 归纳作 归纳成 总结为 "
+        "总结作 总结成 报告为 报告作 报告成 描述为 描述作 描述成 标注为 标注作 标注成 概括为 概括作 概括成 理解为 "
+        "理解作 理解成 表述为 表述作 表述成 解读为 解读作 解读成 记为 记作 记录为 记录作 记录成 记成 说为 说作 "
+        "说成 输出为 输出作 输出成"
+    ),
+    "请",
+    (
+        "务请以 务请将 务请按 务请注意 务请留意 务请知悉 恳请以 恳请将 恳请按 恳请注意 恳请留意 恳请知悉 敬请以 "
+        "敬请将 敬请按 敬请注意 敬请留意 敬请知悉 烦请以 烦请将 烦请按 烦请注意 烦请留意 烦请知悉"
+    ),
+    "不准 不得 不必 不要 切勿 别 勿 无需 禁止",
+    "修正后 准确 更正后 正确 真实 真正",
+    (
+        "数值: 数值为 数值乃 数值以 数值应 数值应当 数值应该 数值改为 数值是 数值系 数字: 数字为 数字乃 数字以 "
+        "数字应 数字应当 数字应该 数字改为 数字是 数字系 目标: 目标为 目标乃 目标以 目标值: 目标值为 目标值乃 "
+        "目标值以 目标值应 目标值应当 目标值应该 目标值改为 目标值是 目标值系 目标应 目标应当 目标应该 目标改为 目标是 "
+        "目标系 答案: 答案为 答案乃 答案以 答案应 答案应当 答案应该 答案改为 答案是 答案系"
+    ),
+    "不作数 不准确 不对 不正确 不算数 为误 作废 无效 是错的 有误 有错 笔误 错了",
+    "有误 笔误 错误",
+    "实为 应为 应当为 应当是 应是 应该为 应该是 当为",
+    "修改为 写为 写成 当作 换成 改为 改成 更改为 替换为 替换成 理解为 看作 表述为 视为 解读为 记为 记作",
+    "修正为 勘误: 勘误如下 更正: 更正为 更正如下 纠正为 纠错: 纠错如下 订正: 订正为 订正如下",
+    "才作数 才准确 才对 才是 才正确 才算 才算数",
+    "为准 唯一准确 唯一有效 唯一正确 唯一真实 才对 才是",
+    "为准",
+    (
+        "内容为准 内容才对 内容才是 数值为准 数值才对 数值才是 数字为准 数字才对 数字才是 数据为准 数据才对 数据才是 "
+        "文字为准 文字才对 文字才是 目标为准 目标才对 目标才是 表述为准 表述才对 表述才是 说法为准 说法才对 说法才是"
+    ),
+    "一律不用 不作数 不算数 作废 无效",
+    "当作 理解 看作 视为 解读 认作 记为 记作 读作",
+    "据核实 经复核 经查 经核实 经核查",
+    "修正后 修正过 修订后 修订过 更新后 更新过 更正后 更正过 订正后 订正过",
+    "已作废 已失效 已过时 数值为 数值是 数字为 数字是 目标为 目标是",
+    "印刷失误 印刷错误 录入失误 录入错误 打字失误 打字错误 排版失误 排版错误 编辑失误 编辑错误 输入失误 输入错误",
+    "不是上文 不是上面 不是前面 不是原文 不是报告 不是正文",
+    "一定要记住 你要记住 务必记住 千万记住 记住 请记住",
+    "数值为 数值是 数字为 数字是 数据为 数据是 本报告 目标为 目标是",
+    "其实为 其实应为 其实应该是 其实是 原为 原写作 原来是",
+    "回答 总结 摘要 答案 输出",
+    (
+        "不必理会 不必管 不理会 不用理会 不用管 不要理会 不要相信 不要管 别信 别理会 别管 忘掉 忘记 忽略 忽视 无视 "
+        "跳过"
+    ),
+    "不予采用 不作数 不用管 不算 作废 别管 忽略 无效 无视",
+    "disregard forget ignore override overrule skip",
+    "system",
+]
+_PRONOUN_WORDS = "你 您"
+_ENGLISH_WORDS = (
+    "actual ai answer assistant correct disregard figure gpt ignore instead "
+    "instruction llm model note official output override please prompt real report "
+    "respond say state summar system target treat use write you your "
+)
 
 
-def _exact(items: Any) -> set[str] | None:
-    """The strings a parsed sequence matches, when they are few and fixed; else None."""
-    out = {""}
-    for op, av in items:
-        one = _exact_one(op, av)
-        if one is None:
-            return None
-        out = {a + b for a in out for b in one}
-        if len(out) > _MAX_PRODUCT:
-            return None
-    return out
-
-
-def _exact_one(op: Any, av: Any) -> set[str] | None:
-    if op is _sre.LITERAL:
-        return {chr(av)}
-    if op is _sre.IN:
-        return {chr(a) for _, a in av} if all(o is _sre.LITERAL for o, _ in av) else None
-    if op is _sre.SUBPATTERN:
-        return _exact(av[3])
-    if op is _sre.BRANCH:
-        sets = [_exact(branch) for branch in av[1]]
-        if any(x is None for x in sets):
-            return None
-        union: set[str] = set().union(*sets)  # type: ignore[arg-type]
-        return union if len(union) <= _MAX_PRODUCT else None
-    return None
-
-
-def _exact_prefix(items: Any) -> set[str]:
-    """The fixed strings a parsed sequence starts with ({""} when it starts with no fixed text)."""
-    out = {""}
-    for op, av in items:
-        one = _exact_one(op, av)
-        if one is None or "" in one or len(out) * len(one) > _MAX_PRODUCT:
-            break
-        out = {a + b for a in out for b in one}
-    return out
-
-
-def _required(items: Any) -> set[str] | None:
-    """Strings one of which every match of a parsed sequence contains; None if unknown.
-    Of the choices, the one with the longest strings (the most telling) is kept."""
-    choices: list[set[str]] = []
-    run: set[str] | None = None
-    for op, av in items:
-        one = _exact_one(op, av)
-        if one is not None and "" not in one:
-            if run is not None and len(run) * len(one) <= _MAX_PRODUCT:
-                run = {a + b for a in run for b in one}
-            else:
-                if run:
-                    choices.append(run)
-                run = one
-            continue
-        if run and op is _sre.BRANCH:
-            # "才是|才算|才对…" parses as 才 followed by a branch: the run goes on into the
-            # fixed start of every alternative
-            starts = set().union(*(_exact_prefix(branch) for branch in av[1]))
-            if "" not in starts and len(run) * len(starts) <= _MAX_PRODUCT:
-                choices.append({a + b for a in run for b in starts})
-        if run:
-            choices.append(run)
-        run = None
-        needed: set[str] | None = None
-        if op is _sre.SUBPATTERN:
-            needed = _required(av[3])
-        elif op is _sre.BRANCH:
-            sets = [_required(branch) for branch in av[1]]
-            needed = None if any(x is None for x in sets) else set().union(*sets)  # type: ignore[arg-type]
-        elif op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT) and av[0] >= 1:
-            needed = _required(av[2])
-        if needed:
-            choices.append(needed)
-    if run:
-        choices.append(run)
-    if not choices:
-        return None
-    return max(choices, key=lambda c: (-_everyday(c), min(len(x) for x in c), -len(c)))
-
-
-def _everyday(words: set[str]) -> int:
-    return sum(len(w) == 1 or w in _EVERYDAY for w in words)
-
-
-# Words every report uses often (数字经济, 重要指示, 目标任务), and any single character: of a
-# sign's required words, those without them tell more, and let fewer sentences through the gate.
-_EVERYDAY = frozenset(
-    ["以上", "上述", "其他", "任何", "数字", "数据", "数值", "目标", "增速", "内容", "同步", "更新", "修改",
-     "作为", "正确", "准确", "真正", "重要", "系统", "使用", "总结", "提示", "要求", "说明", "注意"]
-)  # fmt: skip
-
-
-def _build_gate(needs: list[set[str] | None]) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
+def _build_gate(needs: list[set[str]]) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(the gate's Chinese words as written, its Latin words in lower case) from the words
-    each sign needs; None when some sign has no fixed word."""
-    words: set[str] = set()
-    for needed in needs:
-        if not needed:
-            return None
-        words |= needed
+    each sign needs."""
+    words: set[str] = set().union(*needs)
 
     def union(found: set[str]) -> re.Pattern[str]:
-        return re.compile(_trie(found) or "(?!)")
+        return re.compile(any_of(found) or "(?!)")
 
     # Latin words are matched in any case, inside the few Latin runs a report has (a
     # case-blind scan of the whole text would be slow).
@@ -578,41 +602,12 @@ def _build_gate(needs: list[set[str] | None]) -> tuple[re.Pattern[str], re.Patte
     return union(words - {w for w in words if w.isascii()}), union(latin)
 
 
-def _trie(words: set[str]) -> str:
-    """A pattern matching the longest of ``words`` at a position, written as a trie
-    (大模型|大数据 -> 大(?:数据|模型)): the regex engine then reads each character once
-    instead of trying every word in turn."""
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, Any]) -> str:
-        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if "" not in node:
-            return body
-        return f"(?:{body})?" if len(branches) == 1 else body + "?"
-
-    return pattern(root)
-
-
-def _needs(pattern: str) -> set[str] | None:
-    """The words one of which every match of ``pattern`` contains; None if unknown."""
-    try:
-        return _required(_sre_parse.parse(pattern)) or None
-    except Exception:  # noqa: BLE001 - an optimisation only; without it the pattern is always tried
-        return None
-
-
-_STRONG_NEEDS = [_needs(pattern) for pattern in _STRONG]  # each pattern parsed once
-_GATE = _build_gate([*_STRONG_NEEDS, _needs(_PRONOUN.pattern), _needs(_ENGLISH_ADDRESS.pattern)])
+_STRONG_NEEDS = [set(words.split()) for words in _STRONG_WORDS]
+_GATE: tuple[re.Pattern[str], re.Pattern[str]] | None = _build_gate(
+    [*_STRONG_NEEDS, set(_PRONOUN_WORDS.split()), set(_ENGLISH_WORDS.split())]
+)
 _STRONG_EACH = tuple(
-    (re.compile(pattern), re.compile(_trie({w.lower() for w in words})) if words else None)
+    (re.compile(pattern), re.compile(any_of({w.lower() for w in words})))
     for pattern, words in zip(_STRONG, _STRONG_NEEDS, strict=True)
 )
 _HEAD_AT = re.compile(_HEAD.pattern.removeprefix("^"))  # _HEAD at a given position

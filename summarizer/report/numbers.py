@@ -40,6 +40,7 @@ import re
 from pydantic import TypeAdapter
 
 from summarizer.report.normalize import fold_width
+from summarizer.report.patterns import any_of
 from summarizer.schema import NumberKind, Quantity
 
 __all__ = [
@@ -71,26 +72,6 @@ _QUALIFIER_GROUP = {q: name for name, group in QUALIFIER_GROUPS.items() for q in
 _POST = ("左右", "以上", "以内", "以下", "及以上", "及以下")
 _INNER = ("多", "余")
 _PRE = tuple(q for q in QUALIFIERS if q not in _POST and q not in _INNER and q != "力争")
-
-
-def _alt(words: tuple[str, ...] | list[str]) -> str:
-    """A pattern matching any of ``words``, longest first, branching on one character at a
-    time so that the regex engine never tries the words one by one."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for ch in word:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if "" in node else body
-
-    return emit(trie)
 
 
 # Units after an Arabic number (and its magnitude); longest first in the pattern.
@@ -129,7 +110,7 @@ def magnitude_scale(magnitude: str) -> float:
 
 _NUM = r"[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?"
 _MAG = r"(?:[十百千]?万亿|[十百千]?亿|[十百千]?万|千(?![瓦米克伏帕焦卡兆]))"
-_UNIT = _alt(_UNITS)
+_UNIT = any_of(_UNITS)
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_CHARS = _CN_DIGITS + "十百千万亿"
 _CNUM = rf"[{_CN_CHARS}]+(?:点[{_CN_DIGITS}]+)?"
@@ -143,15 +124,15 @@ _QUANTITY = re.compile(
     rf"|百分之(?P<pct>{_CNUM}|{_NUM})"
     # a Chinese numeral with a measure word: 三年, 二万一千八百六十亿元, 十多个
     rf"|(?P<cn>[{_CN_CHARS}](?<![0-9.{_CN_CHARS}第之几数][{_CN_CHARS}])[{_CN_CHARS}]*"
-    rf"(?:点[{_CN_DIGITS}]+)?)(?P<cq>多|余)?(?P<cmag>万亿|亿|万)?(?P<cunit>{_alt(_CN_UNITS)})"
+    rf"(?:点[{_CN_DIGITS}]+)?)(?P<cq>多|余)?(?P<cmag>万亿|亿|万)?(?P<cunit>{any_of(_CN_UNITS)})"
 )
 # What makes a number a date: 2025-05-29 after a year, 5月, 22日, 1号 (a name).
 _DATE_TAIL = re.compile(r"[-./](?:1[0-2]|0?[1-9])(?:[-./](?:3[01]|[12][0-9]|0?[1-9]))?(?![0-9])")
 # 力争 also qualifies a number across a verb: 力争增长6%, 力争达到50%.
 _STRIVE_VERBS = ("增长", "达到", "达", "实现", "提高到", "提高至", "提升到", "提升至", "控制在",
                  "下降", "降低", "减少", "增加")  # fmt: skip
-_PRE_RE = re.compile(rf"(?:力争(?:{_alt(_STRIVE_VERBS)})?|{_alt(_PRE)})$")
-_POST_RE = re.compile(_alt(_POST))
+_PRE_RE = re.compile(rf"(?:力争(?:{any_of(_STRIVE_VERBS)})?|{any_of(_PRE)})$")
+_POST_RE = re.compile(any_of(_POST))
 _PRE_LAST = frozenset(w[-1] for w in (*_PRE, "力争", *_STRIVE_VERBS))
 _POST_FIRST = frozenset(w[0] for w in _POST)
 _DATE_ENDS = frozenset("月日号")
