@@ -141,3 +141,22 @@ def test_every_report_of_the_shared_corpus_is_placed_from_its_text_alone():
         if (who.region, who.year) != (find_division(region).name, int(year)):
             wrong.append(f"{path.name}: {who.region} {who.year}")
     assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("title", "region", "level"),
+    [
+        ("大兴安岭地区2024年政府工作报告", "大兴安岭地区", "city"),
+        ("香港特别行政区2024年政府工作报告", "香港特别行政区", "province"),
+        ("海拉尔区2024年政府工作报告", "海拉尔区", "district"),
+    ],
+)
+def test_the_rules_engine_and_the_identity_reader_agree_on_a_region_level(title, region, level):
+    from summarizer.analysis.identity import level_of
+    from summarizer.pipeline import summarize_text
+
+    text = f"{title}\n\n各位代表：\n\n现在，我代表{region}人民政府向大会报告工作，请予审议。\n\n一、2023年工作回顾\n\n过去一年，地区生产总值增长5%。\n"
+    assert level_of(region) == level
+    assert identify(text, None).level in (level, None)
+    meta = summarize_text(text).meta
+    assert (meta.region, meta.level) == (region, level)

@@ -37,7 +37,7 @@ from summarizer.analysis.divisions import (
 from summarizer.report.normalize import canon
 from summarizer.schema import Level, ReportMeta
 
-__all__ = ["ReportIdentity", "identify", "region_key"]
+__all__ = ["ReportIdentity", "identify", "level_of", "region_key"]
 
 _HEAD_CHARS = 3000  # the title, meeting and speaker lines are within the first lines
 _MOST_NAMED_MIN = 5  # mentions for the most named region to count as a witness
@@ -209,16 +209,22 @@ def _split_compound(name: str) -> tuple[Division | None, str]:
     return None, name
 
 
-def _suffix_level(name: str) -> Level | None:
+def level_of(name: str) -> Level | None:
+    """A region's level read from its name alone (the one reader of it): 全国 national; a
+    municipality, 省, 自治区 or 特别行政区 a province; 市, 州, 盟 or 地区 (大兴安岭地区) a city;
+    县 or 旗 a county; another 区 a district."""
+    if name == "全国":
+        return "national"
+    if name in MUNICIPALITIES or name.endswith(("省", "自治区", "特别行政区")):
+        return "province"
     if name.endswith(("自治县", "县", "旗", "自治旗")):
         return "county"
-    if name.endswith(("区", "新区")) and not name.endswith(("自治区", "地区")):
-        return "district"
     if name.endswith(("市", "州", "盟", "地区")):
         return "city"
-    if name.endswith(("省", "自治区")):
-        return "province"
+    if name.endswith("区"):
+        return "district"
     return None
+
 
 
 @dataclass(frozen=True)
@@ -243,8 +249,8 @@ def _resolve(name: str) -> _Place:
     up, own = _split_compound(name)
     if up is not None:
         full = up.name + own
-        return _Place(full, canon(full), _suffix_level(own), up.province, up.name)
-    return _Place(own, canon(own), _suffix_level(own), None, None)
+        return _Place(full, canon(full), level_of(own), up.province, up.name)
+    return _Place(own, canon(own), level_of(own), None, None)
 
 
 def _cn_year(text: str) -> int:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from summarizer.analysis.identity import identify
+from summarizer.analysis.identity import identify, level_of
 from summarizer.report.sections import Sections
-from summarizer.schema import Level, ReportKind, ReportMeta
+from summarizer.schema import ReportKind, ReportMeta
 
 __all__ = ["read_meta", "looks_truncated", "looks_cut_short"]
 
@@ -23,22 +23,7 @@ _MEETING = re.compile(
 _NATIONAL = re.compile(r"全国人民代表大会第|国务院总理|全国人大")
 _YEAR = re.compile(r"((?:19|20)\d{2})年")
 _DIGEST = re.compile(r"速览|要点|摘要|图解|一图读懂|解读|简版|精编")
-_MUNICIPALITIES = ("北京市", "上海市", "天津市", "重庆市")
 _TERMINAL = "。！？!?”」』)）】》…"
-
-
-def _level(region: str) -> Level | None:
-    if region == "全国":
-        return "national"
-    if region in _MUNICIPALITIES or region.endswith(("省", "自治区", "特别行政区")):
-        return "province"
-    if region.endswith(("自治县", "县", "旗")):
-        return "county"
-    if region.endswith(("区", "新区")):
-        return "district"
-    if region.endswith(("市", "州", "盟", "自治州")):
-        return "city"
-    return None
 
 
 def _last_unit(region: str) -> str:
@@ -127,7 +112,7 @@ def read_meta(sections: Sections, name: str | None, original: str | None = None)
     identity = identify(original if original is not None else text, name)
     if identity.region:
         region = identity.region
-    level = identity.level or (_level(region) if region else None)
+    level = identity.level or (level_of(region) if region else None)
     year = identity.year or sections.plan_year or year
     if year is not None and (review_year is None or review_year != year - 1):
         review_year = year - 1
