@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from summarizer.engines import check_engine, create_engine
+from summarizer.engines import check_engine, create_engine, llm_config_for
 from summarizer.errors import InputError
 from summarizer.schema import SCHEMA_VERSION
 
@@ -55,13 +55,7 @@ class BatchSettings:
 
     def llm_config(self) -> LLMConfig | None:
         """The LLM engine's settings as it will use them; None for the rules engine."""
-        if self.engine != "llm":
-            return None
-        if self.llm is not None:
-            return self.llm
-        from summarizer.engines.llm.config import load_config
-
-        return load_config()
+        return llm_config_for(self.engine, self.llm)
 
     @property
     def resolved_model(self) -> str | None:

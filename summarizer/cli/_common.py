@@ -14,6 +14,7 @@ from summarizer.errors import SummarizerError
 
 if TYPE_CHECKING:
     from summarizer.engines import Engine
+    from summarizer.engines.llm.config import LLMConfig
 
 T = TypeVar("T")
 
@@ -107,6 +108,33 @@ RouterOption = Annotated[
         "weights and fallbacks",
     ),
 ]
+
+
+def llm_settings(
+    engine: str,
+    *,
+    model: str | None = None,
+    api_base: list[str] | None = None,
+    profile: str | None = None,
+    router: str | None = None,
+    **llm_only: Any,
+) -> LLMConfig | None:
+    """The LLM settings a command's flags ask for (None for the rules engine), after checking
+    the engine name and that model flags come with the llm engine.  ``llm_only``: other flags
+    of the command that only the llm engine takes (--max-tokens …), by their option names."""
+    check_engine(engine)
+    given = {"model": model, "api_base": api_base, "profile": profile, "router": router}
+    if engine != "llm":
+        used = [name for name, value in {**given, **llm_only}.items() if value]
+        if used:
+            flags = ", ".join("--" + name.replace("_", "-") for name in used)
+            verb = "applies" if len(used) == 1 else "apply"
+            fail(f"{flags} {verb} to the llm engine only (add --engine llm)")
+        return None
+    from summarizer.engines.llm.config import load_config
+
+    options = {"model": model, "profile": profile, **server_options(api_base, router)}
+    return run_guarded(lambda: load_config({k: v for k, v in options.items() if v}))
 
 
 def server_options(api_base: list[str] | None, router: str | None = None) -> dict[str, Any]:

@@ -28,10 +28,8 @@ from summarizer.cli._common import (
     ModelOption,
     ProfileOption,
     RouterOption,
-    check_engine,
-    fail,
+    llm_settings,
     run_guarded,
-    server_options,
 )
 
 if TYPE_CHECKING:
@@ -118,17 +116,10 @@ def main(
 
     from summarizer.batch import BatchSettings, run_batch
 
-    check_engine(engine)
-    if engine != "llm" and (model or api_base or max_tokens is not None or max_cost is not None):
-        fail(
-            "--model, --api-base, --max-tokens and --max-cost apply to the llm engine (add --engine llm)"
-        )
-    llm = None
-    if engine == "llm":
-        from summarizer.engines.llm.config import load_config
-
-        given = {"model": model, "profile": profile, **server_options(api_base, router)}
-        llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
+    llm = llm_settings(
+        engine, model=model, api_base=api_base, profile=profile, router=router,
+        max_tokens=max_tokens is not None, max_cost=max_cost is not None,
+    )  # fmt: skip
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,

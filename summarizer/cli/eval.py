@@ -29,10 +29,9 @@ from summarizer.cli._common import (
     ProfileOption,
     RouterOption,
     build_engine,
-    check_engine,
     fail,
+    llm_settings,
     run_guarded,
-    server_options,
 )
 
 app = typer.Typer(
@@ -98,21 +97,13 @@ def run(
         fail("give a dataset folder: summarizer eval --dataset PATH")
     from summarizer.evaluate import EvalSettings, load_dataset, print_run, run_dataset, save_run
 
-    check_engine(engine)
-    if (api_base or model) and engine != "llm":
-        fail("--model and --api-base apply to the llm engine only (add --engine llm)")
+    llm = llm_settings(engine, model=model, api_base=api_base, profile=profile, router=router)
     parts = None
     if llm_parts:
         unknown = sorted(set(llm_parts) - {"targets", "review", "tasks"})
         if unknown or engine != "llm":
             fail("--llm-parts takes targets, review or tasks, with --engine llm")
         parts = tuple(sorted(set(llm_parts)))
-    llm = None
-    if engine == "llm":
-        from summarizer.engines.llm.config import load_config
-
-        given = {"model": model, "profile": profile, **server_options(api_base, router)}
-        llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: EvalSettings(
             engine=engine,

@@ -20,10 +20,9 @@ from summarizer.cli._common import (
     ModelOption,
     ProfileOption,
     RouterOption,
-    check_engine,
     fail,
+    llm_settings,
     run_guarded,
-    server_options,
 )
 
 if TYPE_CHECKING:
@@ -68,16 +67,8 @@ def main(
     from summarizer.cli.batch import _default_concurrency
     from summarizer.panel import run_panel
 
-    check_engine(engine)
+    llm = llm_settings(engine, model=model, api_base=api_base, profile=profile, router=router)
     formats = _formats(format or [])
-    if engine != "llm" and (model or api_base):
-        fail("--model and --api-base apply to the llm engine (add --engine llm)")
-    llm = None
-    if engine == "llm":
-        from summarizer.engines.llm.config import load_config
-
-        given = {"model": model, "profile": profile, **server_options(api_base, router)}
-        llm = run_guarded(lambda: load_config({k: v for k, v in given.items() if v}))
     settings = run_guarded(
         lambda: BatchSettings(
             engine=engine,

@@ -35,6 +35,7 @@ __all__ = [
     "SteppedEngine",
     "check_engine",
     "create_engine",
+    "llm_config_for",
 ]
 
 
@@ -85,3 +86,15 @@ def create_engine(
     from summarizer.engines.llm.engine import LLMEngine
 
     return LLMEngine(config, parts=parts, client=client)
+
+
+def llm_config_for(engine: str, llm: LLMConfig | None) -> LLMConfig | None:
+    """The LLM settings a run of ``engine`` uses: None for the rules engine; ``llm`` when the
+    caller gave some; else from the environment and the config file."""
+    if engine != "llm":
+        return None
+    if llm is not None:
+        return llm
+    from summarizer.engines.llm.config import load_config
+
+    return load_config()

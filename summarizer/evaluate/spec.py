@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarizer.engines import check_engine, create_engine
+from summarizer.engines import check_engine, create_engine, llm_config_for
 from summarizer.errors import InputError
 from summarizer.evaluate.records import RunResult, Timings
 from summarizer.schema import ReportSummary
@@ -38,13 +38,8 @@ class EvalSettings:
             raise InputError("model settings apply to the llm engine only (add --engine llm)")
 
     def llm_config(self) -> LLMConfig | None:
-        if self.engine != "llm":
-            return None
-        if self.llm is not None:
-            return self.llm
-        from summarizer.engines.llm.config import load_config
-
-        return load_config()
+        """The LLM engine's settings as it will use them; None for the rules engine."""
+        return llm_config_for(self.engine, self.llm)
 
     def create_engine(self) -> Engine:
         if self.engine != "llm":
