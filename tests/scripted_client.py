@@ -19,7 +19,8 @@ from fault_server import Request
 from pydantic import ValidationError
 from scripted_model import answer_for, document_of, draft_of, task_of
 
-from summarizer.engines.llm.client import _ATTEMPTS, AnswerError, CallResult, CallUsage
+from summarizer.engines.llm.attempts import ATTEMPTS
+from summarizer.engines.llm.client import AnswerError, CallResult, CallUsage
 from summarizer.engines.llm.config import LLMConfig
 
 __all__ = ["ScriptedClient", "SentCall"]
@@ -78,7 +79,7 @@ class ScriptedClient:
         text, draft = document_of(request), draft_of(request)
         self.calls.append(SentCall(task, text, draft, messages))
         attempts: list[tuple[Any, list[str]]] = []
-        ctx = {**(context or {}), _ATTEMPTS: attempts}
+        ctx = {**(context or {}), ATTEMPTS: attempts}
         try:
             value, problems = response_model.model_validate(self.script(task, text, draft), context=ctx), []
         except ValidationError as error:

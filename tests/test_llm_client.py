@@ -16,7 +16,8 @@ import pytest
 from fault_server import FaultServer, Reply
 from pydantic import BaseModel, ConfigDict, ValidationInfo, model_validator
 
-from summarizer.engines.llm.client import LLMClient, OutputTruncated, note_attempt
+from summarizer.engines.llm.attempts import note_attempt
+from summarizer.engines.llm.client import LLMClient, OutputTruncated
 from summarizer.engines.llm.config import LLMConfig, load_config, provider_defaults, redact
 from summarizer.engines.llm.ratelimit import GATE
 from summarizer.errors import EngineError, InputError

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-from summarizer.engines.llm.client import note_attempt
+from summarizer.engines.llm.attempts import note_attempt
 from summarizer.report.evidence import evidence as span_evidence
 from summarizer.report.normalize import NormalizedText, canon
 from summarizer.report.numbers import extract_quantities, magnitude_scale

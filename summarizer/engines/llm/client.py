@@ -26,6 +26,7 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from summarizer.engines.llm.attempts import ATTEMPTS
 from summarizer.engines.llm.config import LLMConfig, load_config, redact
 from summarizer.engines.llm.local import LocalServer
 from summarizer.engines.llm.ratelimit import GATE
@@ -44,7 +45,6 @@ __all__ = [
     "LLMClient",
     "ModelClient",
     "ResponseCache",
-    "note_attempt",
     "count_tokens",
 ]
 
@@ -101,15 +101,6 @@ class AnswerError(EngineError):
 
 # Validators of response models record every answer that parses, with their objections,
 # under this key of the validation context; the client keeps the last one when re-asks run out.
-_ATTEMPTS = "_attempts"
-
-
-def note_attempt(context: Mapping[str, Any] | None, value: Any, problems: list[str]) -> None:
-    """Called by a response model's validator: remember a parsed answer and its problems."""
-    if context is not None and isinstance(context.get(_ATTEMPTS), list):
-        context[_ATTEMPTS].append((value, list(problems)))
-
-
 # -- cache -----------------------------------------------------------------------------
 class ResponseCache:
     """A persistent answer cache (diskcache, SQLite) in ``$SUMMARIZER_HOME/llm-cache``."""
@@ -432,7 +423,7 @@ class LLMClient:
         """Ask for ``response_model``; re-ask with the validators' messages on a wrong answer.
 
         ``context`` reaches the response model's validators (instructor validation context);
-        they report objections with :func:`note_attempt` and raise to have the model re-asked.
+        they report objections with :func:`~summarizer.engines.llm.attempts.note_attempt` and raise to have the model re-asked.
         When re-asks run out, the last answer that parsed is returned with its objections.
         """
         started = time.monotonic()
@@ -452,7 +443,7 @@ class LLMClient:
         usage = CallUsage()
         schema = response_model.model_json_schema()
         attempts: list[tuple[Any, list[str]]] = []
-        ctx = {**(context or {}), _ATTEMPTS: attempts}
+        ctx = {**(context or {}), ATTEMPTS: attempts}
         mode = {
             "json": instructor.Mode.JSON,
             "json_grammar": instructor.Mode.JSON,
