@@ -32,15 +32,14 @@ hand in a scripted one).  With no model configured anywhere the built-in local m
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from summarizer.engines.base import EngineProgress
 from summarizer.engines.llm.answers import ANSWERS, Grounding
+from summarizer.engines.llm.call_pool import CallPool
 from summarizer.engines.llm.chunking import Chunk, halve, model_text, pack
 from summarizer.engines.llm.client import (
     AnswerError,
@@ -303,62 +302,6 @@ def _budget(config: LLMConfig) -> int:
     return max(400, min(config.chunk_tokens or room, room))
 
 
-_Finished = tuple[Call, list[CallOutcome] | None, BaseException | None]
-
-
-class _Calls:
-    """Model calls on daemon threads, ``workers`` at a time, answers in order of arrival.
-
-    A run that ends early (an engine error, a stream nobody reads on) calls :meth:`stop`:
-    no further call starts, and calls in flight are left to finish or fail on their own.
-    Being daemon threads, they never keep the process from exiting: a CLI that reports a
-    dead server exits at once instead of waiting for requests nobody will read.
-    """
-
-    def __init__(self, run: Callable[[Call], list[CallOutcome]], workers: int) -> None:
-        self._run = run
-        self._workers = max(1, workers)
-        self._todo: queue.SimpleQueue[Call] = queue.SimpleQueue()
-        self._done: queue.SimpleQueue[_Finished] = queue.SimpleQueue()
-        self._stopped = threading.Event()
-        self._started = 0
-        self.pending = 0
-
-    def submit(self, calls: list[Call]) -> None:
-        for call in calls:
-            self._todo.put(call)
-            self.pending += 1
-        while self._started < min(self._workers, self.pending):
-            self._started += 1
-            worker = threading.Thread(target=self._work, name=f"llm_{self._started}", daemon=True)
-            worker.start()
-
-    def _work(self) -> None:
-        while not self._stopped.is_set():
-            try:
-                call = self._todo.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            if self._stopped.is_set():
-                return
-            try:
-                self._done.put((call, self._run(call), None))
-            except BaseException as error:  # handed to the caller, who raises it
-                self._done.put((call, None, error))
-
-    def next(self) -> tuple[Call, list[CallOutcome]]:
-        """The next finished call; its error, raised here."""
-        call, outcomes, error = self._done.get()
-        self.pending -= 1
-        if error is not None:
-            raise error
-        assert outcomes is not None
-        return call, outcomes
-
-    def stop(self) -> None:
-        self._stopped.set()
-
-
 class LLMEngine:
     """The LLM engine behind the :class:`~summarizer.engines.Engine` interface."""
 
@@ -461,7 +404,7 @@ class LLMEngine:
             digest = digest_json(merged(), _addressed)
             return [Call("overview", Chunk(0, 0, ""), draft=digest)] if digest != "{}" else []
 
-        pool = _Calls(lambda call: _run(job, call), config.concurrency or 1)
+        pool: CallPool[Call] = CallPool(lambda call: _run(job, call), config.concurrency or 1)
         try:
             pool.submit(calls or (overview_call() if overview else []))
             total = pool.pending + int(overview and bool(calls))
