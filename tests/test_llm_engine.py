@@ -17,7 +17,7 @@ from scripted_model import document_of, draft_of, grounded_answer, task_of
 from typer.testing import CliRunner
 
 from summarizer.cli import app
-from summarizer.engines.llm import engine as engine_module
+from summarizer.engines.llm import planning as planning_module
 from summarizer.engines.llm.config import load_config
 from summarizer.engines.llm.engine import LLMEngine, plan_calls
 from summarizer.engines.llm.ratelimit import GATE
@@ -37,7 +37,7 @@ def _isolated(tmp_path, monkeypatch):
     GATE.reset()
     # The seeds' targets are complete and grounded in the rules engine's draft, so the
     # engine would not ask a model about them; these tests are about how a call goes.
-    monkeypatch.setattr(engine_module, "targets_settled", lambda *args: False)
+    monkeypatch.setattr(planning_module, "targets_settled", lambda *args: False)
 
 
 @pytest.fixture(scope="module")

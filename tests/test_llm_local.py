@@ -280,9 +280,9 @@ def test_the_local_model_completes_a_draft_that_missed_a_target(local_env, seed_
 def test_a_number_the_model_writes_that_is_not_in_the_source_never_replaces_the_draft(
     local_env, seed_text, monkeypatch
 ):
-    from summarizer.engines.llm import engine as engine_module
+    from summarizer.engines.llm import planning as planning_module
 
-    monkeypatch.setattr(engine_module, "targets_settled", lambda *args: False)
+    monkeypatch.setattr(planning_module, "targets_settled", lambda *args: False)
     report = prepare(seed_text("004"), "004")
     span = report.sections.targets
     assert span is not None and "增长5.7%" in report.sections.slice(span)

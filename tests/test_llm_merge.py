@@ -16,6 +16,7 @@ from scripted_client import ScriptedClient
 from scripted_model import answer_for
 
 from summarizer.engines.llm import engine as engine_module
+from summarizer.engines.llm import planning as planning_module
 from summarizer.engines.llm.engine import LLMEngine, review_plan
 from summarizer.engines.rules import summarize as rules_summarize
 from summarizer.pipeline import summarize_text
@@ -94,7 +95,7 @@ def case_text(case: str, seed_text) -> str:
 @pytest.fixture
 def review_targets(monkeypatch):
     """Ask the model about the targets even where the draft's are settled."""
-    monkeypatch.setattr(engine_module, "targets_settled", lambda *args: False)
+    monkeypatch.setattr(planning_module, "targets_settled", lambda *args: False)
 
 
 @pytest.mark.parametrize("case", CASES)

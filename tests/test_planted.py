@@ -15,7 +15,7 @@ import pytest
 from fault_server import FaultServer, Reply, Request
 from scripted_model import document_of, grounded_answer, task_of
 
-from summarizer.engines.llm import engine as engine_module
+from summarizer.engines.llm import planning as planning_module
 from summarizer.engines.llm.config import load_config
 from summarizer.engines.llm.engine import LLMEngine
 from summarizer.engines.llm.ratelimit import GATE
@@ -137,7 +137,7 @@ def test_the_llm_engine_never_verifies_a_number_it_was_told_to_use(
     monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path))
     # The draft's targets are complete and grounded, so the engine would not ask a model
     # about them; ask anyway, to see what becomes of a model that obeys.
-    monkeypatch.setattr(engine_module, "targets_settled", lambda *args: False)
+    monkeypatch.setattr(planning_module, "targets_settled", lambda *args: False)
     text, _ = plant(wording, "before")
     told = {"indicator": "地区生产总值", "target": f"增长{number}", "quote": wording}
 
