@@ -160,6 +160,20 @@ def test_json_grammar_mode_sends_the_schema_so_the_server_decodes_under_a_gramma
     assert result.usage.requests == 1 and result.usage.tokens_in > 0
 
 
+def test_the_schema_instructor_shows_the_model_goes_on_one_line(server):
+    """Instructor writes the response model's schema into the prompt, indented; the client
+    sends the same JSON on one line.  Should instructor change how it writes the schema, the
+    indented text would go out unchanged and this test says so."""
+    import json as _json
+
+    server.enqueue(Reply.json(GOOD))
+    ask(client_for(server, mode="json"))
+    sent = " ".join(m.get("content") or "" for m in server.requests[0].messages)
+    schema = Answer.model_json_schema()
+    assert _json.dumps(schema, ensure_ascii=False, separators=(",", ":")) in sent
+    assert _json.dumps(schema, indent=2, ensure_ascii=False) not in sent
+
+
 def test_json_mode_sends_plain_json_object(server):
     server.enqueue(Reply.json(GOOD))
     ask(client_for(server, mode="json"))
