@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from summarizer.engines import made_by
 from summarizer.schema import Figure, NumberCheck, ReportSummary, Verification
 from summarizer.spreadsheet import csv_text
 from summarizer.verify.verifier import PLANTED_ZH, UNBOUND_ZH
@@ -185,12 +186,8 @@ def _header(summary: ReportSummary, checks: _Checks) -> str:
         source.append(f"文件 {_md(meta.source_name)}")
     lines.append(f"- **文本**：{' · '.join(source)}")
     engine = summary.engine
-    made = [engine.name]
-    if engine.model:
-        made.append(_md(engine.model))
-    if engine.prompt_version:
-        made.append(f"提示词 {_md(engine.prompt_version)}")
-    lines.append(f"- **生成方式**：{' · '.join(made)}")
+    made = made_by(engine.name, engine.model, engine.prompt_version, engine.profile)
+    lines.append(f"- **生成方式**：{_md(made)}")
     missing = summary.verification.ungrounded if summary.verification else []
     if missing:
         lines += [

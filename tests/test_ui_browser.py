@@ -343,7 +343,7 @@ def test_the_llm_engine_without_a_key_says_so_before_running(page):
     from playwright.sync_api import expect
 
     bar = sidebar(page)
-    bar.get_by_text("大模型（LLM）").click()
+    bar.get_by_text("大模型（需要模型服务）").click()
     settle(page)
     model = page.locator("input[aria-label='模型']")
     model.fill("deepseek/deepseek-chat")

@@ -25,6 +25,7 @@ from header import header
 from messages import input_error
 from present import Report, list_seeds, md_escape
 
+from summarizer.engines import ENGINES
 from summarizer.errors import SummarizerError
 from summarizer.pipeline import summarize_text
 from summarizer.report.load import MAX_FILE_BYTES, load_bytes
@@ -41,7 +42,6 @@ UPLOAD_LIMIT_MB = math.ceil(max(MAX_FILE_BYTES.values()) / 1_000_000)
 PASTE_LIMIT = 2_000_000
 
 SOURCES = {"seed": "示例报告", "upload": "上传文件", "paste": "粘贴文本"}
-ENGINES = {"rules": "规则引擎（即时）", "llm": "大模型（LLM）"}
 HISTORY_KEY = "history"  # report key -> Report, in the order they were made
 
 
@@ -209,7 +209,7 @@ def main() -> None:
         engine = st.radio(
             "摘要引擎",
             list(ENGINES),
-            format_func=lambda key: ENGINES[key],
+            format_func=lambda key: ENGINES[key].label,
             key="engine",
             label_visibility="collapsed",
         )

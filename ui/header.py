@@ -14,6 +14,7 @@ from messages import warning_text
 from present import KINDS, LEVELS, Report, locate, md_escape
 from sources import Jump, jump
 
+from summarizer.engines import made_by
 from summarizer.schema import Warning
 
 __all__ = ["header", "notice_line", "engine_label"]
@@ -131,8 +132,8 @@ def _warning_text(report: Report, warning: Warning) -> str:
 def engine_label(report: Report) -> str:
     engine = report.summary.engine
     if engine.name == "rules":
-        return "规则引擎"
-    return f"大模型 {engine.model}" if engine.model else "大模型"
+        return made_by("rules")
+    return made_by(engine.name, engine.model)
 
 
 def _downloads(report: Report) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "check_engine",
     "create_engine",
     "llm_config_for",
+    "made_by",
 ]
 
 
@@ -44,16 +45,17 @@ class EngineChoice:
     """An engine as a client offers it: its name, a label and a line of help."""
 
     name: str
-    label: str  # for the web UI
+    label: str  # for the web UI's choice
     help: str
     needs_model: bool
+    title: str  # what a summary says it was made by: 规则引擎, 大模型
 
 
 ENGINES: dict[str, EngineChoice] = {
     choice.name: choice
     for choice in (
-        EngineChoice("rules", "规则引擎（即时，无需模型）", "deterministic, no model", False),
-        EngineChoice("llm", "大模型（需要模型服务）", "a language model via litellm", True),
+        EngineChoice("rules", "规则引擎（即时，无需模型）", "deterministic, no model", False, "规则引擎"),
+        EngineChoice("llm", "大模型（需要模型服务）", "a language model via litellm", True, "大模型"),
     )
 }
 DEFAULT_ENGINE = "rules"
@@ -98,3 +100,15 @@ def llm_config_for(engine: str, llm: LLMConfig | None) -> LLMConfig | None:
     from summarizer.engines.llm.config import load_config
 
     return load_config()
+
+
+def made_by(engine: str, model: str | None = None, version: str | None = None,
+            profile: str | None = None) -> str:
+    """How a summary says what made it: 规则引擎（rules-3）, 大模型 deepseek/deepseek-chat（small，
+    提示词 system.3+…）."""
+    choice = ENGINES.get(engine)
+    title = choice.title if choice else engine
+    if model:
+        title += f" {model}"
+    details = [d for d in (profile, f"提示词 {version}" if version and engine != "rules" else version) if d]
+    return f"{title}（{'，'.join(details)}）" if details else title
