@@ -1,5 +1,6 @@
 """Where the files that ship beside the code live (prompts, the web UI, the sample reports),
-and where the tool keeps its own (:func:`home_dir`: models, caches, logs, config.toml).
+and where the tool keeps its own: :func:`home_dir` (models, caches, logs) and
+:func:`config_dir` (config.toml), under the platform's folders (platformdirs).
 
 In a source checkout they are the top-level folders ``prompts/``, ``ui/`` and ``seeds/``.  A
 wheel carries the same folders inside the package, under ``summarizer/_assets/`` (mapped by
@@ -11,7 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["ASSETS", "asset_dir", "home_dir"]
+import platformdirs
+
+__all__ = ["ASSETS", "asset_dir", "config_dir", "home_dir"]
 
 ASSETS = ("prompts", "ui", "seeds")
 _PACKAGED = Path(__file__).resolve().parent / "_assets"
@@ -27,6 +30,18 @@ def asset_dir(name: str) -> Path:
 
 
 def home_dir() -> Path:
-    """The tool's own folder: ``$SUMMARIZER_HOME`` or ``~/.cache/summarizer``."""
+    """The tool's own folder for what it downloads and caches (models, answer caches, logs):
+    ``$SUMMARIZER_HOME``, else the platform's cache folder (``~/.cache/summarizer`` on Linux)."""
     configured = os.environ.get("SUMMARIZER_HOME")
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "summarizer"
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir("summarizer", appauthor=False))
+
+
+def config_dir() -> Path:
+    """Where the user's settings (config.toml) live: ``$SUMMARIZER_HOME``, else the platform's
+    configuration folder (``~/.config/summarizer`` on Linux)."""
+    configured = os.environ.get("SUMMARIZER_HOME")
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_config_dir("summarizer", appauthor=False))

@@ -313,3 +313,21 @@ def test_router_settings_from_servers_and_from_a_file(tmp_path):
 
     LLMClient(config).router()
     assert "0123456789" not in redact("echo sk-file-key-0123456789 " + " ".join("sk-file-key-0123456789"))
+
+
+def test_settings_and_caches_go_to_the_platforms_folders(tmp_path, monkeypatch):
+    from summarizer.engines.llm.config import config_file
+    from summarizer.resources import config_dir, home_dir
+
+    monkeypatch.delenv("SUMMARIZER_HOME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert config_dir() == tmp_path / "config" / "summarizer"
+    assert home_dir() == tmp_path / "cache" / "summarizer"
+    assert config_file() == tmp_path / "config" / "summarizer" / "config.toml"
+    earlier = tmp_path / "cache" / "summarizer" / "config.toml"  # where it used to live
+    earlier.parent.mkdir(parents=True)
+    earlier.write_text('[llm]\nmodel = "ollama/qwen2.5:7b"\n', encoding="utf-8")
+    assert config_file() == earlier and load_config().model == "ollama/qwen2.5:7b"
+    monkeypatch.setenv("SUMMARIZER_HOME", str(tmp_path / "home"))
+    assert config_dir() == home_dir() == tmp_path / "home"

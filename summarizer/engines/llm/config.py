@@ -2,7 +2,8 @@
 
 Configuration (:func:`load_config`) comes, in order of precedence, from the options a caller
 passes (the CLI flags), environment variables, the ``[llm]`` table of
-``$SUMMARIZER_HOME/config.toml``, and the defaults of the model's provider:
+``config.toml`` (in ``$SUMMARIZER_HOME``, else the platform's settings folder:
+:func:`~summarizer.resources.config_dir`), and the defaults of the model's provider:
 
 =================  ============================  =========================================
 option             environment variable          meaning
@@ -53,7 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import InputError
-from summarizer.resources import home_dir
+from summarizer.resources import config_dir, home_dir
 from summarizer.secrets import FRAGMENT, redact, remember
 
 __all__ = [
@@ -212,7 +213,11 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 def config_file() -> Path:
-    return home_dir() / "config.toml"
+    """The settings file: in :func:`~summarizer.resources.config_dir`; one an earlier version
+    left in the cache folder is still read while there is none there."""
+    path = config_dir() / "config.toml"
+    earlier = home_dir() / "config.toml"
+    return earlier if not path.is_file() and earlier.is_file() else path
 
 
 def _file_options() -> dict[str, Any]:
