@@ -361,7 +361,7 @@ def test_bad_usage_is_one_line_and_exit_2(tmp_path):
     runner = CliRunner()
     for args, message in (
         (["--format", "pdf"], "unknown format 'pdf'"),
-        (["--model", "x"], "apply to the llm engine"),
+        (["--model", "x"], "--model applies to the llm engine"),
         (["--engine", "nope"], "unknown engine"),
     ):
         out = runner.invoke(app, ["panel", str(SEEDS), "--out", str(tmp_path / "o"), *args])
