@@ -90,3 +90,31 @@ def test_bench_refuses_a_missing_file_without_a_traceback(tmp_path):
     result = run("bench", str(tmp_path / "missing.txt"), "-n", "1")
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
+
+
+_BUGGY = """
+import sys
+import summarizer.pipeline as pipeline
+
+def broken(*args, **kwargs):
+    raise KeyError("labels")  # a bug inside the library (fault injection)
+
+pipeline.summarize_path = broken
+from summarizer.cli import main
+sys.argv = ["summarizer", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_bug_is_one_line_with_its_own_exit_code_not_a_traceback():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "SUMMARIZER_DEBUG"}
+    args = [sys.executable, "-c", _BUGGY, "summarize", "seeds/003_6ddcaf3fcc63026a.txt"]
+    result = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 70
+    assert result.stderr.startswith("internal error: KeyError: 'labels'")
+    assert "Traceback" not in result.stderr and result.stderr.count("\n") == 1
+    debug = subprocess.run(args, cwd=ROOT, env={**env, "SUMMARIZER_DEBUG": "1"},
+                           capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert "Traceback" in debug.stderr

@@ -36,6 +36,9 @@ app.command("panel")(panel_cli.main)
 # Further subcommands register here, one line each.
 
 
+INTERNAL_ERROR = 70  # exit code of a bug (EX_SOFTWARE), apart from bad input (2)
+
+
 def main() -> None:
     try:
         app()
@@ -43,6 +46,18 @@ def main() -> None:
         if "litellm" in sys.modules:
             _exit_now(done.code)
         raise
+    except Exception as error:  # a bug: one line, not a traceback (SUMMARIZER_DEBUG=1 shows it)
+        if os.environ.get("SUMMARIZER_DEBUG"):
+            raise
+        from summarizer.secrets import redact
+
+        detail = redact(f"{type(error).__name__}: {error}")[:300].replace("\n", " ")
+        print(
+            f"internal error: {detail} (a bug; SUMMARIZER_DEBUG=1 shows where)", file=sys.stderr
+        )
+        if "litellm" in sys.modules:
+            _exit_now(INTERNAL_ERROR)
+        sys.exit(INTERNAL_ERROR)
 
 
 _CLEAN_UP_SECONDS = 10.0
