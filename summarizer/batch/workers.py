@@ -190,7 +190,10 @@ class WorkerPool:
             try:
                 status, value = worker.replies.recv()
             except (EOFError, OSError):
-                code = worker.process.poll()
+                try:  # the pipe closes a moment before the process is gone
+                    code: int | None = worker.process.wait(5.0)
+                except subprocess.TimeoutExpired:
+                    code = None
                 self._discard(worker, kill=True)
                 worker = None
                 raise WorkerDied(
