@@ -230,7 +230,7 @@ def _is_instruction_unit(unit: str) -> bool:
     """Whether one unit (a sentence without its asides, or an aside) is an instruction."""
     lower = unit.lower()
     if any(
-        (needs is None or needs.search(lower)) and pattern.search(unit)
+        needs.search(lower) and pattern.search(unit)
         for pattern, needs in _STRONG_EACH
     ):
         return True
@@ -369,7 +369,7 @@ def _spans(folded: str) -> list[Span]:
     for a, b in asides:
         inner = folded[a + 1 : b - 1]
         if (
-            (hits is None or _touches(hits, a, b) or _HEAD.match(inner))
+            (_touches(hits, a, b) or _HEAD.match(inner))
             and _is_instruction_unit(inner)
         ) or (_DIGIT.search(folded, a, b) and _ASIDE_CUE.search(folded, a, b)):
             spans.append((a, b))
@@ -378,14 +378,14 @@ def _spans(folded: str) -> list[Span]:
     masked = "".join([*pieces, folded[pos:]])
     sentences = list(_sentences(masked))
     glues = [m.end() for m in _GLUE.finditer(masked)]
-    suspects = None if hits is None else _gated(masked, sentences, hits, glues)
+    suspects = _gated(masked, sentences, hits, glues)
     take_next = False
     for k, (start, end) in enumerate(sentences):
         if take_next:
             spans.append((start, end))
             take_next = False
             continue
-        if suspects is not None and k not in suspects:
+        if k not in suspects:
             continue
         inside_glues = glues[bisect.bisect_right(glues, start) : bisect.bisect_left(glues, end)]
         if _is_instruction_unit(masked[start:end].strip()):
@@ -603,7 +603,7 @@ def _build_gate(needs: list[set[str]]) -> tuple[re.Pattern[str], re.Pattern[str]
 
 
 _STRONG_NEEDS = [set(words.split()) for words in _STRONG_WORDS]
-_GATE: tuple[re.Pattern[str], re.Pattern[str]] | None = _build_gate(
+_GATE = _build_gate(
     [*_STRONG_NEEDS, set(_PRONOUN_WORDS.split()), set(_ENGLISH_WORDS.split())]
 )
 _STRONG_EACH = tuple(
@@ -614,10 +614,8 @@ _HEAD_AT = re.compile(_HEAD.pattern.removeprefix("^"))  # _HEAD at a given posit
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9\s'’,:]*")
 
 
-def _gate_hits(text: str) -> list[Span] | None:
-    """Where the words of the gate stand in ``text``, in order; None when there is no gate."""
-    if _GATE is None:
-        return None
+def _gate_hits(text: str) -> list[Span]:
+    """Where the words of the gate stand in ``text``, in order."""
     chinese, latin = _GATE
     hits = [match.span() for match in chinese.finditer(text)]
     hits += [run.span() for run in _LATIN_RUN.finditer(text) if latin.search(run.group().lower())]
